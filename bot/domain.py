@@ -135,6 +135,7 @@ class Item:
     language: str
     topics: tuple[str, ...]
     published_at: datetime  # UTC
+    categories: tuple[str, ...] = ()  # the feed's own, kept so `reclassify` can re-apply rules
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,145 @@
+"""Composition root: config -> database -> PTB Application with handlers and jobs.
+
+`serve()` is the one code path of `newsbot run`; tests run it in-process against a
+fake Bot API server and stop it with an event instead of a signal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import aiohttp
+from telegram import BotCommand
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+
+from bot import handlers, jobs
+from bot.config import Config
+from bot.context import Runtime, utc_now
+from bot.db.engine import Database, make_engine
+from bot.db.migrate import upgrade
+from bot.i18n.commands import COMMANDS
+
+log = logging.getLogger(__name__)
+
+AnyApp = Application[Any, Any, Any, Any, Any, Any]
+
+
+class StartupError(Exception):
+    """The bot cannot start; the message says what to do."""
+
+
+def build_application(rt: Runtime) -> AnyApp:
+    """The PTB Application talking to `telegram.api_base_url`, rate limited per config."""
+    tg = rt.config.telegram
+    limiter = AIORateLimiter(
+        overall_max_rate=tg.max_messages_per_second,
+        overall_time_period=1,
+        group_max_rate=20,
+        group_time_period=60,
+        max_retries=3,
+    )
+    app: AnyApp = (
+        ApplicationBuilder()
+        .token(rt.config.token)
+        .base_url(tg.api_base_url)
+        .base_file_url(tg.api_base_url.replace("/bot", "/file/bot"))
+        .rate_limiter(limiter)
+        .concurrent_updates(8)
+        .connect_timeout(10)
+        .read_timeout(15)
+        .get_updates_read_timeout(40)
+        .build()
+    )
+    app.bot_data["runtime"] = rt
+    handlers.register(app)
+    return app
+
+
+async def _set_commands(app: AnyApp) -> None:
+    """Localised command menus for English and Ukrainian users."""
+    for lang, commands in COMMANDS.items():
+        menu = [BotCommand(name, description) for name, description in commands]
+        await app.bot.set_my_commands(menu, language_code=None if lang == "en" else lang)
+
+
+async def serve(
+    config: Config,
+    stop: asyncio.Event,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    poll_timeout: float = 30,
+) -> None:
+    """Run the bot until `stop` is set: updates, poll cycle and digest cycle."""
+    if not config.token:
+        raise StartupError(
+            "no bot token: set NEWSBOT_TOKEN or telegram.token in config.toml "
+            "(get a token from @BotFather in Telegram)"
+        )
+    db = Database(make_engine(config.database.url))
+    try:
+        await upgrade(db.engine)
+        rt = Runtime.create(config, db, clock)
+        app = build_application(rt)
+        async with aiohttp.ClientSession() as http:
+            rt.http = http
+            try:
+                await app.initialize()
+            except InvalidToken as exc:
+                raise StartupError(
+                    "Telegram rejected the bot token; check NEWSBOT_TOKEN or telegram.token "
+                    f"(@BotFather shows it): {exc.message}"
+                ) from None
+            except NetworkError as exc:
+                raise StartupError(
+                    f"cannot reach the Telegram Bot API at {config.telegram.api_base_url}: "
+                    f"{exc.message}; check the network or telegram.api_base_url"
+                ) from None
+            rt.bot_username = app.bot.username
+            try:
+                await _set_commands(app)
+            except TelegramError as exc:
+                log.warning("could not set the command menu: %s", exc)
+            await jobs.schedule(app, rt)
+            await app.start()
+            assert app.updater is not None
+            if config.telegram.webhook_url:
+                await app.updater.start_webhook(
+                    listen=config.telegram.webhook_listen,
+                    port=config.telegram.webhook_port,
+                    webhook_url=config.telegram.webhook_url,
+                    drop_pending_updates=False,
+                )
+            else:
+                await app.updater.start_polling(timeout=int(poll_timeout), bootstrap_retries=-1)
+            log.info("bot @%s running with %d sources", rt.bot_username, len(rt.sources))
+            await stop.wait()
+            log.info("stopping")
+            await app.updater.stop()
+            await app.stop()
+            await app.shutdown()
+    finally:
+        await db.dispose()
+
+
+def run(config: Config) -> int:
+    """`newsbot run`: serve until SIGTERM or SIGINT, then stop cleanly."""
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await serve(config, stop)
+
+    try:
+        asyncio.run(main())
+    except StartupError as exc:
+        log.error("%s", exc)
+        return 1
+    return 0

@@ -1,0 +1,141 @@
+"""Command line: one function per subcommand; errors are one clear line and exit 1."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from bot import config as config_module
+from bot import logs
+from bot.config import Config, ConfigError
+
+
+def _load(args: argparse.Namespace) -> Config:
+    path = config_module.resolve_path(args.config)
+    cfg = config_module.load(path)
+    level = "DEBUG" if args.verbose else cfg.logging.level
+    logs.setup(level, cfg.token)
+    return cfg
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot import app
+
+    cfg = _load(args)
+    if not cfg.token:
+        print(
+            "newsbot: no bot token. Get one from @BotFather in Telegram, then set "
+            "NEWSBOT_TOKEN or telegram.token in config.toml (see config.example.toml).",
+            file=sys.stderr,
+        )
+        return 1
+    return app.run(cfg)
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    path = config_module.resolve_path(args.config)
+    cfg = config_module.load(path)
+    notes = []
+    if not cfg.token:
+        notes.append("telegram.token: empty; set it or NEWSBOT_TOKEN before `newsbot run`")
+    print(
+        f"{path}: OK ({len(cfg.sources)} sources, {len(cfg.topics)} topics, "
+        f"database {cfg.database.url.split('://')[0]})"
+    )
+    for note in notes:
+        print(f"note: {note}")
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from bot.db.engine import make_engine
+    from bot.db.migrate import current, upgrade
+
+    cfg = _load(args)
+
+    async def go() -> str | None:
+        engine = make_engine(cfg.database.url)
+        try:
+            await upgrade(engine)
+            return await current(engine)
+        finally:
+            await engine.dispose()
+
+    revision = asyncio.run(go())
+    print(f"database is up to date (revision {revision})")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # --config and -v work before or after the subcommand: `newsbot run --config x.toml`.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="config file (default: $NEWSBOT_CONFIG, else ./config.toml)",
+    )
+    common.add_argument(
+        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log at DEBUG"
+    )
+    parser = argparse.ArgumentParser(
+        prog="newsbot",
+        description="A Telegram bot that sends news digests filtered by language and topic.",
+        parents=[common],
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    run = sub.add_parser(
+        "run",
+        parents=[common],
+        help="run the bot: chat updates, the poll cycle and the digest cycle",
+        description="Run the bot until SIGTERM/SIGINT: answers chats (long polling, or a "
+        "webhook if telegram.webhook_url is set), polls sources and sends digests. "
+        "Brings the database schema up to date first.",
+    )
+    run.set_defaults(func=cmd_run)
+
+    check = sub.add_parser(
+        "check-config",
+        parents=[common],
+        help="validate the config and print every problem with its key",
+        description="Validate the config file; prints every problem with its key and "
+        "exits 1 if there is any.",
+    )
+    check.set_defaults(func=cmd_check_config)
+
+    db = sub.add_parser(
+        "db", parents=[common], help="database maintenance", description="Database maintenance."
+    )
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_upgrade = db_sub.add_parser(
+        "upgrade",
+        parents=[common],
+        help="bring the database schema up to date",
+        description="Apply every pending schema migration (also done by `newsbot run`).",
+    )
+    db_upgrade.set_defaults(func=cmd_db_upgrade)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.config = getattr(args, "config", None)
+    args.verbose = getattr(args, "verbose", False)
+    try:
+        code: int = args.func(args)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"config: {problem}", file=sys.stderr)
+        print(
+            f"newsbot: {len(exc.problems)} problem(s) in the config; fix them and run "
+            "`newsbot check-config` again",
+            file=sys.stderr,
+        )
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return code

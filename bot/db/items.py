@@ -1,0 +1,150 @@
+"""Items: stored once per source, read back in id order for digests.
+
+The digest watermark is an item id. On PostgreSQL ids are handed out before commit,
+so a smaller id can become visible after a larger one; a reader that moved its
+watermark past it would skip that item forever. Writers therefore hold a shared
+advisory lock while inserting, and `safe_max_item_id` takes it exclusively for an
+instant: once it has it, every id at or below the max it reads is committed.
+SQLite serialises writers, so ids there always commit in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import ItemRow
+from bot.domain import Item, StoredItem
+
+_INSERT_LOCK = 7_310_001  # advisory lock key guarding item inserts on PostgreSQL
+
+
+async def safe_max_item_id(session: AsyncSession) -> int:
+    """The largest item id below which no item can still appear (see module doc)."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _INSERT_LOCK})
+    result = await session.execute(select(func.coalesce(func.max(ItemRow.id), 0)))
+    return int(result.scalar_one())
+
+
+async def store_items(
+    session: AsyncSession,
+    items: Sequence[Item],
+    *,
+    now: datetime,
+    history_keys: frozenset[str] = frozenset(),
+) -> int:
+    """Insert the items that are new (ON CONFLICT DO NOTHING); returns how many were new.
+
+    Items whose key is in `history_keys` are stored as history (never sent).
+    """
+    if not items:
+        return 0
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock_shared(:k)"), {"k": _INSERT_LOCK}
+        )
+    rows = [
+        {
+            "source_id": item.source_id,
+            "key": item.key,
+            "url": item.url,
+            "title": item.title,
+            "summary": item.summary,
+            "language": item.language,
+            "topics": list(item.topics),
+            "categories": list(item.categories),
+            "published_at": item.published_at,
+            "stored_at": now,
+            "history": item.key in history_keys,
+        }
+        for item in items
+    ]
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(ItemRow).on_conflict_do_nothing(index_elements=["source_id", "key"])
+    result = await session.execute(stmt.returning(ItemRow.id), rows)
+    return len(result.all())
+
+
+async def known_keys(session: AsyncSession, source_id: str, keys: Sequence[str]) -> set[str]:
+    """Which of these keys the source already has (to skip work on unchanged feeds)."""
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        chunk = list(keys[start : start + 500])
+        result = await session.execute(
+            select(ItemRow.key).where(ItemRow.source_id == source_id, ItemRow.key.in_(chunk))
+        )
+        found.update(result.scalars())
+    return found
+
+
+def _stored(row: ItemRow, names: dict[str, str]) -> StoredItem:
+    return StoredItem(
+        id=row.id,
+        source_id=row.source_id,
+        source_name=names.get(row.source_id, row.source_id),
+        url=row.url,
+        title=row.title,
+        language=row.language,
+        topics=tuple(row.topics),
+        published_at=row.published_at,
+        stored_at=row.stored_at,
+    )
+
+
+async def items_between(
+    session: AsyncSession,
+    after_id: int,
+    upto_id: int,
+    *,
+    source_names: dict[str, str],
+    languages: Sequence[str] = (),
+    stored_since: datetime | None = None,
+) -> list[StoredItem]:
+    """Items with after_id < id <= upto_id that may be sent (not history), oldest first."""
+    stmt = (
+        select(ItemRow)
+        .where(ItemRow.id > after_id, ItemRow.id <= upto_id, ItemRow.history.is_(False))
+        .order_by(ItemRow.id)
+    )
+    if languages:
+        stmt = stmt.where(ItemRow.language.in_(list(languages)))
+    if stored_since is not None:
+        stmt = stmt.where(ItemRow.stored_at >= stored_since)
+    result = await session.execute(stmt)
+    return [_stored(row, source_names) for row in result.scalars()]
+
+
+async def recent_items(
+    session: AsyncSession,
+    *,
+    since: datetime,
+    source_names: dict[str, str],
+    languages: Sequence[str] = (),
+    limit: int = 500,
+) -> list[StoredItem]:
+    """The newest items published since a time, history included (previews, /start)."""
+    stmt = (
+        select(ItemRow)
+        .where(ItemRow.published_at >= since)
+        .order_by(ItemRow.published_at.desc(), ItemRow.id.desc())
+        .limit(limit)
+    )
+    if languages:
+        stmt = stmt.where(ItemRow.language.in_(list(languages)))
+    result = await session.execute(stmt)
+    return [_stored(row, source_names) for row in result.scalars()]
+
+
+async def prune(session: AsyncSession, *, older_than: datetime) -> int:
+    """Delete items stored and published before the retention cut-off."""
+    result = await session.execute(
+        delete(ItemRow).where(ItemRow.stored_at < older_than, ItemRow.published_at < older_than)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
