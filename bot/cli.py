@@ -68,6 +68,39 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_poll(args: argparse.Namespace) -> int:
+    import aiohttp
+
+    from bot.context import Runtime
+    from bot.db.engine import Database, make_engine
+    from bot.db.migrate import upgrade
+    from bot.ingest import Poller
+
+    cfg = _load(args)
+
+    async def go() -> int:
+        db = Database(make_engine(cfg.database.url))
+        try:
+            await upgrade(db.engine)
+            rt = Runtime.create(cfg, db)
+            async with aiohttp.ClientSession() as http:
+                poller = Poller(
+                    db, http, rt.sources, rt.topics, cfg.polling, cfg.news_languages, rt.clock
+                )
+                await poller.sync()
+                while True:
+                    reports = await poller.cycle(force=args.once)
+                    for report in reports:
+                        print(report.line(), flush=True)
+                    if args.once:
+                        return 1 if reports and all(r.error for r in reports) else 0
+                    await asyncio.sleep(30)
+        finally:
+            await db.dispose()
+
+    return asyncio.run(go())
+
+
 def build_parser() -> argparse.ArgumentParser:
     # --config and -v work before or after the subcommand: `newsbot run --config x.toml`.
     common = argparse.ArgumentParser(add_help=False)
@@ -105,6 +138,17 @@ def build_parser() -> argparse.ArgumentParser:
         "exits 1 if there is any.",
     )
     check.set_defaults(func=cmd_check_config)
+
+    poll = sub.add_parser(
+        "poll",
+        parents=[common],
+        help="poll the sources and store new items (no chat is sent anything)",
+        description="Poll sources and print a line per source: status, new items, time, "
+        "errors. With --once, one cycle over every source, due or not; without it, keep "
+        "polling sources as they fall due.",
+    )
+    poll.add_argument("--once", action="store_true", help="one cycle over every source, then exit")
+    poll.set_defaults(func=cmd_poll)
 
     db = sub.add_parser(
         "db", parents=[common], help="database maintenance", description="Database maintenance."

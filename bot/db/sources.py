@@ -1,0 +1,132 @@
+"""Sources and their fetch state (conditional GET validators, backoff, errors)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import ItemRow, SourceRow
+from bot.domain import Source
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    """A source's stored fetch state, as the poll cycle and /sources read it."""
+
+    id: str
+    url: str
+    feed_url: str | None
+    kind: str | None
+    etag: str | None
+    last_modified: str | None
+    next_check_at: datetime | None
+    last_checked_at: datetime | None
+    last_ok_at: datetime | None
+    error_count: int
+    last_error: str | None
+    failing_since: datetime | None
+
+    @property
+    def failing(self) -> bool:
+        return self.error_count > 0
+
+
+def _state(row: SourceRow) -> SourceState:
+    return SourceState(
+        id=row.id,
+        url=row.url,
+        feed_url=row.feed_url,
+        kind=row.kind,
+        etag=row.etag,
+        last_modified=row.last_modified,
+        next_check_at=row.next_check_at,
+        last_checked_at=row.last_checked_at,
+        last_ok_at=row.last_ok_at,
+        error_count=row.error_count,
+        last_error=row.last_error,
+        failing_since=row.failing_since,
+    )
+
+
+async def sync(
+    session: AsyncSession, sources: Sequence[Source], *, first_check: dict[str, datetime]
+) -> None:
+    """Make the table match the config; a changed URL starts its fetch state afresh."""
+    rows = {row.id: row for row in (await session.execute(select(SourceRow))).scalars()}
+    for source in sources:
+        row = rows.get(source.id)
+        if row is None:
+            session.add(
+                SourceRow(
+                    id=source.id,
+                    url=source.url,
+                    error_count=0,
+                    next_check_at=first_check.get(source.id),
+                )
+            )
+        elif row.url != source.url:
+            row.url = source.url
+            row.feed_url = row.kind = row.etag = row.last_modified = None
+            row.error_count, row.last_error, row.failing_since = 0, None, None
+            row.next_check_at = first_check.get(source.id)
+    await session.flush()
+
+
+async def states(session: AsyncSession) -> dict[str, SourceState]:
+    rows = (await session.execute(select(SourceRow))).scalars()
+    return {row.id: _state(row) for row in rows}
+
+
+async def due(session: AsyncSession, now: datetime) -> list[SourceState]:
+    stmt = select(SourceRow).where(
+        (SourceRow.next_check_at.is_(None)) | (SourceRow.next_check_at <= now)
+    )
+    return [_state(row) for row in (await session.execute(stmt)).scalars()]
+
+
+async def has_items(session: AsyncSession, source_id: str) -> bool:
+    stmt = select(func.count()).select_from(ItemRow).where(ItemRow.source_id == source_id)
+    return bool((await session.execute(stmt.limit(1))).scalar_one())
+
+
+async def record_success(
+    session: AsyncSession,
+    source_id: str,
+    *,
+    now: datetime,
+    next_check_at: datetime,
+    etag: str | None,
+    last_modified: str | None,
+    kind: str | None = None,
+    feed_url: str | None = None,
+) -> None:
+    row = await session.get(SourceRow, source_id)
+    if row is None:
+        return
+    row.last_checked_at = row.last_ok_at = now
+    row.next_check_at = next_check_at
+    row.etag, row.last_modified = etag, last_modified
+    if kind:
+        row.kind = kind
+    if feed_url is not None:
+        row.feed_url = feed_url or None
+    row.error_count, row.last_error, row.failing_since = 0, None, None
+
+
+async def record_failure(
+    session: AsyncSession, source_id: str, *, now: datetime, error: str, backoff: timedelta
+) -> int:
+    """Count the failure and schedule the next probe; returns the new error count."""
+    row = await session.get(SourceRow, source_id)
+    if row is None:
+        return 0
+    row.last_checked_at = now
+    row.error_count += 1
+    row.last_error = error[:1000]
+    row.failing_since = row.failing_since or now
+    row.next_check_at = now + backoff
+    return row.error_count
