@@ -13,8 +13,11 @@ from sqlalchemy.engine import make_url
 
 from bot.db.engine import Database, make_engine
 from bot.db.migrate import upgrade
+from tests.fakes.fixtures import fake_telegram
 
 PG_URL = os.environ.get("NEWSBOT_TEST_DATABASE_URL", "")
+__all__ = ["fake_telegram"]
+
 BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
 
 
