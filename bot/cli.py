@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from datetime import UTC
 
 from bot import config as config_module
 from bot import logs
@@ -101,6 +102,104 @@ def cmd_poll(args: argparse.Namespace) -> int:
     return asyncio.run(go())
 
 
+def _csv(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from bot.config import parse_duration
+    from bot.context import Runtime
+    from bot.db import items as items_repo
+    from bot.db.engine import Database, make_engine
+    from bot.db.migrate import upgrade
+    from bot.digest.compose import compose_digest, compose_plain
+    from bot.domain import ChatSettings
+
+    cfg = _load(args)
+    known = [t.id for t in cfg.topics]
+    topics = _csv(args.topics)
+    unknown = [t for t in topics if t not in known and t != "all"]
+    if unknown:
+        print(
+            f"newsbot: unknown topic(s) {', '.join(unknown)}; known: {', '.join(known)}",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        since = parse_duration(args.since)
+    except ValueError as exc:
+        print(f"newsbot: --since: {exc}", file=sys.stderr)
+        return 1
+    languages = _csv(args.languages)
+    ui = args.ui or (languages[0] if languages and languages[0] in ("en", "uk") else "en")
+    chat = ChatSettings(
+        chat_id=0,
+        ui_language=ui,
+        languages=tuple(languages),
+        topics=None if not topics or "all" in topics else tuple(topics),
+        timezone=args.timezone or cfg.digest.timezone,
+    )
+
+    async def go() -> int:
+        db = Database(make_engine(cfg.database.url))
+        try:
+            await upgrade(db.engine)
+            rt = Runtime.create(cfg, db)
+            now = datetime.now(UTC)
+            async with db.transaction() as session:
+                items = await items_repo.recent_items(
+                    session, since=now - since, source_names=rt.source_names, limit=5000
+                )
+            options = {
+                "chat": chat,
+                "topics": rt.topics,
+                "now": now,
+                "max_items": cfg.digest.max_items,
+                "window": cfg.digest.same_story_window,
+            }
+            if args.html:
+                digest = compose_digest(items, **options)  # type: ignore[arg-type]
+                for number, part in enumerate(digest.parts, 1):
+                    print(f"--- part {number}/{len(digest.parts)}: {len(part)} characters")
+                    print(part)
+                if digest.empty:
+                    print("(nothing to send)")
+            else:
+                text = compose_plain(items, **options)  # type: ignore[arg-type]
+                print(
+                    text or f"(nothing matches among {len(items)} items stored since {args.since})"
+                )
+            return 0
+        finally:
+            await db.dispose()
+
+    return asyncio.run(go())
+
+
+def cmd_reclassify(args: argparse.Namespace) -> int:
+    from bot.context import Runtime
+    from bot.db.engine import Database, make_engine
+    from bot.db.migrate import upgrade
+    from bot.ingest import reclassify
+
+    cfg = _load(args)
+
+    async def go() -> tuple[int, int]:
+        db = Database(make_engine(cfg.database.url))
+        try:
+            await upgrade(db.engine)
+            rt = Runtime.create(cfg, db)
+            return await reclassify(db, rt.sources, rt.topics, cfg.news_languages)
+        finally:
+            await db.dispose()
+
+    seen, changed = asyncio.run(go())
+    print(f"reclassified {seen} items: {changed} changed")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     # --config and -v work before or after the subcommand: `newsbot run --config x.toml`.
     common = argparse.ArgumentParser(add_help=False)
@@ -149,6 +248,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     poll.add_argument("--once", action="store_true", help="one cycle over every source, then exit")
     poll.set_defaults(func=cmd_poll)
+
+    preview = sub.add_parser(
+        "preview",
+        parents=[common],
+        help="print the digest a chat with these filters would get",
+        description="Print the digest a chat with these filters would get from the items "
+        "stored in the database (run `newsbot poll --once` first), as plain text or, with "
+        "--html, the raw Telegram HTML parts.",
+    )
+    preview.add_argument("--languages", metavar="uk,en", help="news languages (default: all)")
+    preview.add_argument("--topics", metavar="defense,politics", help="topics (default: all)")
+    preview.add_argument("--since", default="24h", metavar="24h", help="how far back (default 24h)")
+    preview.add_argument("--html", action="store_true", help="print the raw HTML message parts")
+    preview.add_argument("--ui", choices=["en", "uk"], help="language of the digest's own texts")
+    preview.add_argument("--timezone", metavar="Europe/Kyiv", help="time zone for the times shown")
+    preview.set_defaults(func=cmd_preview)
+
+    reclassify = sub.add_parser(
+        "reclassify",
+        parents=[common],
+        help="re-apply the current language and topic rules to stored items",
+        description="Re-apply the config's current topics and language rules to every "
+        "stored item (after editing [[topics]]).",
+    )
+    reclassify.set_defaults(func=cmd_reclassify)
 
     db = sub.add_parser(
         "db", parents=[common], help="database maintenance", description="Database maintenance."

@@ -15,6 +15,7 @@ import aiohttp
 from bot.config import Config
 from bot.db.chats import ChatDefaults
 from bot.db.engine import Database
+from bot.digest_cycle import DigestBuilder
 from bot.domain import HtmlSelectors, ScheduleMode, Source, Topic
 
 
@@ -46,7 +47,9 @@ def sources_from_config(config: Config) -> tuple[Source, ...]:
             topics=tuple(s.topics),
             html=None
             if s.html is None
-            else HtmlSelectors(item=s.html.item, title=s.html.title, link=s.html.link, time=s.html.time),
+            else HtmlSelectors(
+                item=s.html.item, title=s.html.title, link=s.html.link, time=s.html.time
+            ),
         )
         for s in config.sources
         if s.enabled
@@ -62,7 +65,9 @@ class Runtime:
     clock: Callable[[], datetime] = utc_now
     http: aiohttp.ClientSession | None = None
     bot_username: str = ""
-    extras: dict[str, object] = field(default_factory=dict)
+    digests: DigestBuilder | None = None  # set by jobs.schedule; /digest uses it
+    poller: object | None = None  # the ingest Poller (typed loosely: handlers never poll)
+    notify_sender: Callable[[], None] = field(default=lambda: None)  # wakes the outbox sender
 
     @classmethod
     def create(

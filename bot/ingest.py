@@ -93,10 +93,10 @@ class Poller:
         async with self.db.transaction() as session:
             states = await sources_repo.states(session)
         due = [
-            states[s.id]
+            state
             for s in self.sources
-            if s.id in states
-            and (force or states[s.id].next_check_at is None or states[s.id].next_check_at <= now)
+            if (state := states.get(s.id)) is not None
+            and (force or state.next_check_at is None or state.next_check_at <= now)
         ]
         reports = await asyncio.gather(*(self._guarded(state) for state in due))
         return list(reports)
@@ -163,7 +163,11 @@ class Poller:
                 feed_url=feed_url,
             )
         return PollReport(
-            source.id, "ok", new_items=new, seen_items=len(items), seconds=time.monotonic() - started
+            source.id,
+            "ok",
+            new_items=new,
+            seen_items=len(items),
+            seconds=time.monotonic() - started,
         )
 
     def _parse(self, source: Source, result: FetchResult) -> ParsedFeed:
@@ -268,3 +272,43 @@ class Poller:
 async def prune(db: Database, retention: timedelta, now: datetime) -> int:
     async with db.transaction() as session:
         return await items_repo.prune(session, older_than=now - retention)
+
+
+async def reclassify(
+    db: Database, sources: Sequence[Source], topics: Sequence[Topic], languages: Sequence[str]
+) -> tuple[int, int]:
+    """Re-apply the current language and topic rules to every stored item.
+
+    Returns (items seen, items changed). Runs in batches so memory stays flat.
+    """
+    from sqlalchemy import select
+
+    from bot.db.models import ItemRow
+
+    matcher = TopicMatcher(tuple(topics))
+    by_id = {s.id: s for s in sources}
+    seen = changed = 0
+    last_id = 0
+    while True:
+        async with db.transaction() as session:
+            stmt = select(ItemRow).where(ItemRow.id > last_id).order_by(ItemRow.id).limit(1000)
+            rows = list((await session.execute(stmt)).scalars())
+            if not rows:
+                return seen, changed
+            for row in rows:
+                source = by_id.get(row.source_id)
+                fixed_topics = source.topics if source else ()
+                language = detect_language(
+                    f"{row.title}. {row.summary}",
+                    languages,
+                    fixed=source.language if source else None,
+                    hint=row.language,
+                )
+                new_topics = list(
+                    matcher.match(row.title, row.summary, row.categories, fixed_topics)
+                )
+                if new_topics != row.topics or language != row.language:
+                    row.topics, row.language = new_topics, language
+                    changed += 1
+            seen += len(rows)
+            last_id = rows[-1].id

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.i18n import texts_chat, texts_digest
+from bot.i18n import texts_chat, texts_digest, texts_news
 
 CATALOGS: Mapping[str, dict[str, str]] = {
-    "en": {**texts_chat.EN, **texts_digest.EN},
-    "uk": {**texts_chat.UK, **texts_digest.UK},
+    "en": {**texts_chat.EN, **texts_digest.EN, **texts_news.EN},
+    "uk": {**texts_chat.UK, **texts_digest.UK, **texts_news.UK},
 }
 
 
