@@ -1,0 +1,165 @@
+"""From what a feed said (RawEntry) to what we store: plain text, canonical link, UTC time.
+
+The identity key decides what counts as "new": a feed's guid when it has one, else
+its canonical link (tracking parameters and fragments dropped, so the same story
+linked from a newsletter is not new), else a sha256 of the text. Keys are bounded
+in length because they are indexed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
+
+from bot.domain import RawEntry
+from bot.sources.text import collapse, html_to_text, shorten
+
+MAX_KEY = 256
+MAX_TITLE = 300
+MAX_SUMMARY = 500
+MAX_URL = 2048
+FUTURE_TOLERANCE = timedelta(minutes=5)
+_FALLBACK_TITLE_WORDS = 12
+
+_TRACKING_PREFIXES = ("utm_", "mtm_", "pk_", "at_", "_hs", "hsa_", "vero_")
+_TRACKING = frozenset(
+    {
+        "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid",
+        "twclid", "ttclid", "li_fat_id", "igshid", "mc_cid", "mc_eid", "mkt_tok",
+        "oly_anon_id", "oly_enc_id", "rb_clickid", "s_cid", "wickedid", "_ga", "_gl",
+        "ref_src", "ref_url", "cmpid", "ito", "ncid", "sr_share", "ocid", "spm",
+    }
+)  # fmt: skip
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+# WordPress appends this to every excerpt; it says nothing about the story.
+_WP_FOOTER = re.compile(r"\s*The post .{1,400}? appeared first on .{1,200}?\.?\s*$", re.S)
+
+
+@dataclass(frozen=True, slots=True)
+class NormalEntry:
+    """An entry ready for classification and storage; every string is plain text."""
+
+    key: str
+    url: str  # canonical, absolute http(s); the source's base URL if the entry had none
+    title: str  # never empty
+    summary: str  # at most ~500 characters
+    published_at: datetime  # aware, UTC
+    categories: tuple[str, ...]
+    language_hint: str | None  # primary subtag, lower case ("uk" from "uk-UA"); often wrong
+
+
+def normalise(entry: RawEntry, *, base_url: str, fetched_at: datetime) -> NormalEntry | None:
+    """Clean one entry; None when it has no text at all to show a reader.
+
+    `base_url` is the URL the document was fetched from (after redirects);
+    `fetched_at` stands in for a missing or future publication time.
+    """
+    summary = shorten(_WP_FOOTER.sub("", html_to_text(entry.summary)), MAX_SUMMARY)
+    title = html_to_text(entry.title) or _title_from(summary)
+    if not title:
+        return None
+    title = shorten(title, MAX_TITLE)
+    link = canonical_url(entry.link, base_url=base_url)
+    guid = collapse(entry.guid)
+    if not link and guid.startswith(("http://", "https://")):
+        link = canonical_url(guid, base_url=base_url)
+    if guid:
+        key = _bounded(guid)
+    elif link:
+        key = _bounded(link)
+    else:
+        key = _digest(f"{title}\n{summary}")
+    return NormalEntry(
+        key=key,
+        url=link or canonical_url(base_url, base_url=base_url) or base_url,
+        title=title,
+        summary=summary,
+        published_at=published_utc(entry.published, fetched_at=fetched_at),
+        categories=_categories(entry.categories),
+        language_hint=_language(entry.language),
+    )
+
+
+def canonical_url(link: str, *, base_url: str) -> str:
+    """Absolute http(s) URL without fragment or tracking parameters; "" if unusable."""
+    link = collapse(link)
+    if not link:
+        return ""
+    try:
+        parts = urlsplit(urljoin(base_url, link))
+        scheme = parts.scheme.lower()
+        host = (parts.hostname or "").rstrip(".")
+        port = parts.port
+    except ValueError:
+        return ""
+    if scheme not in _DEFAULT_PORTS or not host:
+        return ""
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        netloc = f"{netloc}:{port}"
+    # Pairs are kept byte for byte (no re-encoding), so only tracking ones change the URL.
+    query = "&".join(
+        pair
+        for pair in parts.query.split("&")
+        if pair and not _tracking(unquote(pair.split("=")[0]))
+    )
+    url = urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+    return url if len(url) <= MAX_URL else ""
+
+
+def published_utc(published: datetime | None, *, fetched_at: datetime) -> datetime:
+    """UTC time of publication; naive times are taken as UTC; missing or future -> fetched_at."""
+    fetched = _utc(fetched_at)
+    if published is None:
+        return fetched
+    try:
+        when = _utc(published)
+    except (OverflowError, ValueError):
+        return fetched
+    return fetched if when > fetched + FUTURE_TOLERANCE else when
+
+
+def _utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _tracking(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in _TRACKING or lowered.startswith(_TRACKING_PREFIXES)
+
+
+def _title_from(summary: str) -> str:
+    words = summary.rstrip("…").split()
+    if not words:
+        return ""
+    head = " ".join(words[:_FALLBACK_TITLE_WORDS])
+    return head + "…" if len(words) > _FALLBACK_TITLE_WORDS else head
+
+
+def _bounded(key: str) -> str:
+    return key if len(key) <= MAX_KEY else _digest(key)
+
+
+def _digest(text: str) -> str:
+    return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _categories(names: tuple[str, ...]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for name in names:
+        clean = shorten(html_to_text(name), 100)
+        if clean and clean.casefold() not in seen:
+            seen[clean.casefold()] = clean
+    return tuple(seen.values())
+
+
+def _language(hint: str | None) -> str | None:
+    if not hint:
+        return None
+    primary = hint.strip().replace("_", "-").split("-")[0].lower()
+    return primary if primary.isascii() and primary.isalpha() and 2 <= len(primary) <= 3 else None
