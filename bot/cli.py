@@ -13,9 +13,29 @@ from bot import logs
 from bot.config import Config, ConfigError
 
 
+def rule_problems(cfg: Config) -> list[str]:
+    """Problems only the parsers can see: topic keywords and CSS selectors, with their keys."""
+    from bot.classify.topics import keyword_problem
+    from bot.context import sources_from_config
+    from bot.sources.html_page import selector_problems
+
+    problems = []
+    for i, topic in enumerate(cfg.topics):
+        for lang, words in topic.keywords.items():
+            for j, word in enumerate(words):
+                if problem := keyword_problem(word):
+                    problems.append(f"topics[{i}].keywords.{lang}[{j}]: {problem}")
+    for i, source in enumerate(sources_from_config(cfg)):
+        if source.html is not None:
+            problems += [f"sources[{i}].{p}" for p in selector_problems(source.html)]
+    return problems
+
+
 def _load(args: argparse.Namespace) -> Config:
     path = config_module.resolve_path(args.config)
     cfg = config_module.load(path)
+    if problems := rule_problems(cfg):
+        raise ConfigError(problems)
     level = "DEBUG" if args.verbose else cfg.logging.level
     logs.setup(level, cfg.token)
     return cfg
@@ -38,6 +58,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_check_config(args: argparse.Namespace) -> int:
     path = config_module.resolve_path(args.config)
     cfg = config_module.load(path)
+    if problems := rule_problems(cfg):
+        raise ConfigError(problems)
     notes = []
     if not cfg.token:
         notes.append("telegram.token: empty; set it or NEWSBOT_TOKEN before `newsbot run`")

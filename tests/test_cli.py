@@ -76,3 +76,17 @@ def test_every_subcommand_has_help(tmp_path: Path, command: list[str]) -> None:
     result = newsbot(*command, "--help", cwd=tmp_path)
     assert result.returncode == 0
     assert "usage: newsbot" in result.stdout
+
+
+def test_check_config_reports_bad_keywords_and_selectors(tmp_path: Path) -> None:
+    bad = tmp_path / "rules.toml"
+    bad.write_text(
+        '[[topics]]\nid = "x"\nname = { en = "X" }\nkeywords = { en = ["**", "fine"] }\n'
+        '[[sources]]\nid = "p"\nname = "P"\nurl = "https://x.example/"\n'
+        '[sources.html]\nitem = "div[["\n',
+        encoding="utf-8",
+    )
+    result = newsbot("check-config", "--config", str(bad), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "topics[0].keywords.en[0]" in result.stderr
+    assert "sources[0].html.item" in result.stderr
