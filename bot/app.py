@@ -23,6 +23,7 @@ from bot.config import Config
 from bot.context import Runtime, utc_now
 from bot.db.engine import Database, make_engine
 from bot.db.migrate import upgrade
+from bot.handlers.errors import on_error
 from bot.i18n.commands import COMMANDS
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ def build_application(rt: Runtime) -> AnyApp:
     )
     app.bot_data["runtime"] = rt
     handlers.register(app)
+    app.add_error_handler(on_error)
     return app
 
 
@@ -107,6 +109,12 @@ async def serve(
                 log.warning("could not set the command menu: %s", exc)
             await jobs.schedule(app, rt)
             await app.start()
+            # --- delivery (issue 6): the outbox sender and admin alerts ---
+            from bot.delivery import attach as attach_delivery
+
+            delivery = attach_delivery(app.bot, rt)
+            delivery.start()
+            # --- end delivery ---
             assert app.updater is not None
             if config.telegram.webhook_url:
                 await app.updater.start_webhook(
@@ -121,6 +129,7 @@ async def serve(
             await stop.wait()
             log.info("stopping")
             await app.updater.stop()
+            await delivery.stop()  # delivery (issue 6): sends in flight finish and are recorded
             await app.stop()
             await app.shutdown()
     finally:

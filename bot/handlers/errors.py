@@ -1,0 +1,30 @@
+"""The last resort: a handler that failed is logged with its update, and the user told."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.handlers.common import reply
+from bot.i18n import t, ui_language
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the failure once; answer the user so a command never vanishes in silence."""
+    log.error(
+        "handler failed for update %s", getattr(update, "update_id", "?"), exc_info=context.error
+    )
+    if not isinstance(update, Update) or update.effective_message is None:
+        return
+    user = update.effective_user
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        await reply(update, t(ui_language(user.language_code if user else None), "error.internal"))
+    except TelegramError as exc:
+        log.warning("could not tell the user about the failure: %s", exc)
