@@ -33,5 +33,12 @@ def setup(level: str, token: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "apscheduler", "aiosqlite", "telegram.ext.ExtBot", "alembic"):
+    for noisy in (
+        "httpx",
+        "httpcore",
+        "apscheduler",
+        "aiosqlite",
+        "telegram.ext.ExtBot",
+        "alembic",
+    ):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -158,3 +158,17 @@ async def count_active(session: AsyncSession) -> int:
 
     result = await session.execute(select(func.count()).where(ChatRow.active.is_(True)))
     return int(result.scalar_one())
+
+
+async def lock_row(session: AsyncSession, telegram_id: int) -> ChatRow | None:
+    """The chat's row, re-read and locked to the end of the transaction (PostgreSQL).
+
+    Two button presses handled at once must apply one after the other, not overwrite each
+    other; SQLite has no row locks, so callers in one process also serialise per chat."""
+    stmt = (
+        select(ChatRow)
+        .where(ChatRow.telegram_id == telegram_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()

@@ -47,9 +47,7 @@ async def store_items(
         return 0
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        await session.execute(
-            text("SELECT pg_advisory_xact_lock_shared(:k)"), {"k": _INSERT_LOCK}
-        )
+        await session.execute(text("SELECT pg_advisory_xact_lock_shared(:k)"), {"k": _INSERT_LOCK})
     rows = [
         {
             "source_id": item.source_id,

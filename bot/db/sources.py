@@ -118,12 +118,24 @@ async def record_success(
 
 
 async def record_failure(
-    session: AsyncSession, source_id: str, *, now: datetime, error: str, backoff: timedelta
+    session: AsyncSession,
+    source_id: str,
+    *,
+    now: datetime,
+    error: str,
+    backoff: timedelta,
+    forget_feed_url: bool = False,
 ) -> int:
-    """Count the failure and schedule the next probe; returns the new error count."""
+    """Count the failure and schedule the next probe; returns the new error count.
+
+    `forget_feed_url` drops a page's remembered feed (and its validators) so the next
+    poll reads the page again and finds where the feed went.
+    """
     row = await session.get(SourceRow, source_id)
     if row is None:
         return 0
+    if forget_feed_url:
+        row.feed_url = row.etag = row.last_modified = None
     row.last_checked_at = now
     row.error_count += 1
     row.last_error = error[:1000]

@@ -10,7 +10,9 @@ from bot.db.engine import Database
 from bot.domain import ScheduleMode
 
 NOW = datetime(2026, 1, 28, 18, 0, tzinfo=UTC)
-DEFAULTS = chats.ChatDefaults(languages=("uk", "en"), times=(time(8), time(20)), timezone="Europe/Kyiv")
+DEFAULTS = chats.ChatDefaults(
+    languages=("uk", "en"), times=(time(8), time(20)), timezone="Europe/Kyiv"
+)
 SUPERGROUP = -1001234567890123  # needs 64 bits
 
 
@@ -41,7 +43,9 @@ async def test_stop_keeps_settings_and_start_restores_them(database: Database) -
         settings = await chats.get_settings(s, 42)
         assert settings is not None
         await chats.save_settings(
-            s, replace(settings, topics=("defense",), mode=ScheduleMode.INSTANT), next_digest_at=None
+            s,
+            replace(settings, topics=("defense",), mode=ScheduleMode.INSTANT),
+            next_digest_at=None,
         )
     async with database.transaction() as s:
         assert await chats.deactivate(s, 42, now=NOW)

@@ -52,7 +52,9 @@ async def test_same_key_is_stored_once(database: Database) -> None:
 async def test_history_items_are_never_offered(database: Database) -> None:
     await add_source(database)
     async with database.transaction() as s:
-        await repo.store_items(s, [item("old"), item("new")], now=NOW, history_keys=frozenset({"old"}))
+        await repo.store_items(
+            s, [item("old"), item("new")], now=NOW, history_keys=frozenset({"old"})
+        )
         top = await repo.safe_max_item_id(s)
         offered = await repo.items_between(s, 0, top, source_names=NAMES)
     assert [i.url for i in offered] == ["https://rubryka.com/new/"]
