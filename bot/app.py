@@ -10,7 +10,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -76,8 +76,13 @@ async def serve(
     *,
     clock: Callable[[], datetime] = utc_now,
     poll_timeout: float = 30,
+    tick: timedelta = jobs.TICK,
 ) -> None:
-    """Run the bot until `stop` is set: updates, poll cycle and digest cycle."""
+    """Run the bot until `stop` is set: updates, poll cycle and digest cycle.
+
+    `poll_timeout` (Telegram long poll) and `tick` (how often the cycles look for due
+    work) are shortened by tests; the defaults suit production.
+    """
     if not config.token:
         raise StartupError(
             "no bot token: set NEWSBOT_TOKEN or telegram.token in config.toml "
@@ -107,7 +112,7 @@ async def serve(
                 await _set_commands(app)
             except TelegramError as exc:
                 log.warning("could not set the command menu: %s", exc)
-            await jobs.schedule(app, rt)
+            await jobs.schedule(app, rt, tick=tick)
             await app.start()
             # --- delivery (issue 6): the outbox sender and admin alerts ---
             from bot.delivery import attach as attach_delivery

@@ -22,8 +22,7 @@ from bot.ingest import Poller, prune
 
 log = logging.getLogger(__name__)
 
-POLL_TICK = timedelta(seconds=20)
-DIGEST_TICK = timedelta(seconds=20)
+TICK = timedelta(seconds=20)
 PRUNE_TICK = timedelta(hours=6)
 
 
@@ -59,7 +58,9 @@ async def prune_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         log.info("pruned %d items older than %s", removed, rt.config.polling.retention)
 
 
-async def schedule(app: Application[Any, Any, Any, Any, Any, Any], rt: Runtime) -> None:
+async def schedule(
+    app: Application[Any, Any, Any, Any, Any, Any], rt: Runtime, *, tick: timedelta = TICK
+) -> None:
     """Build the poller and digest builder into the runtime and register the jobs."""
     assert rt.http is not None
     await asyncio.to_thread(load_model)  # ~1 s once, off the event loop
@@ -79,6 +80,6 @@ async def schedule(app: Application[Any, Any, Any, Any, Any, Any], rt: Runtime) 
     )
     queue = app.job_queue
     assert queue is not None, "python-telegram-bot must be installed with the job-queue extra"
-    queue.run_repeating(poll_job, interval=POLL_TICK, first=1, name="poll")
-    queue.run_repeating(digest_job, interval=DIGEST_TICK, first=3, name="digest")
+    queue.run_repeating(poll_job, interval=tick, first=min(1.0, tick.total_seconds()), name="poll")
+    queue.run_repeating(digest_job, interval=tick, first=tick, name="digest")
     queue.run_repeating(prune_job, interval=PRUNE_TICK, first=60, name="prune")
