@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.app import serve
@@ -53,11 +53,17 @@ def make_config(
 
 @contextlib.asynccontextmanager
 async def running_bot(
-    config: Config, fake: FakeTelegram, *, clock: Callable[[], datetime] | None = None
+    config: Config,
+    fake: FakeTelegram,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    tick: timedelta | None = None,
 ) -> AsyncIterator[None]:
     """The bot serving until the block ends; waits until it is polling for updates."""
     stop = asyncio.Event()
     kwargs: dict[str, Any] = {"poll_timeout": 1}
+    if tick is not None:
+        kwargs["tick"] = tick
     if clock is not None:
         kwargs["clock"] = clock
     since = fake.seq
