@@ -9,16 +9,21 @@ the bot keeps answering chats while a big feed is read.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import random
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import ParamSpec, TypeVar
 from urllib.parse import urlsplit
 
 import aiohttp
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.classify.language import detect_language
 from bot.classify.topics import TopicMatcher
@@ -29,10 +34,28 @@ from bot.db.engine import Database
 from bot.domain import FeedKind, FetchResult, FetchState, Item, ParsedFeed, Source, Topic
 from bot.sources.errors import ParseError
 from bot.sources.fetch import fetch
-from bot.sources.normalise import normalise
+from bot.sources.normalise import NormalEntry, normalise
 from bot.sources.parse import parse
 
 log = logging.getLogger(__name__)
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+_cpu: ThreadPoolExecutor | None = None
+
+
+async def _off_loop(func: Callable[_P, _R], *args: _P.args, **kwargs: _P.kwargs) -> _R:
+    """Run CPU work (parse, normalise, classify) in the ingest worker thread.
+
+    One worker: the work holds the GIL, so more threads add no throughput, only more
+    contention with the event loop (measured: the loop's worst lag grows with them).
+    """
+    global _cpu
+    if _cpu is None:
+        _cpu = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-cpu")
+    call = functools.partial(func, *args, **kwargs)
+    return await asyncio.get_running_loop().run_in_executor(_cpu, call)
+
 
 DETECT_LANGUAGES = ("uk", "en", "ru", "pl", "de", "fr")
 
@@ -76,6 +99,22 @@ class Poller:
             lambda: asyncio.Semaphore(self.polling.per_host)
         )
         self._by_id = {s.id: s for s in self.sources}
+        # SQLite takes one writer at a time and makes the others busy-wait (unfairly: under
+        # load some waited past busy_timeout and failed). Queue writers here instead, in order.
+        self._write_lock: asyncio.Lock | None = (
+            asyncio.Lock() if self.db.dialect == "sqlite" else None
+        )
+        self._unchanged: list[sources_repo.NotModified] = []
+
+    @asynccontextmanager
+    async def _writing(self) -> AsyncIterator[AsyncSession]:
+        """A write transaction; on SQLite, one at a time in arrival order."""
+        if self._write_lock is None:
+            async with self.db.transaction() as session:
+                yield session
+            return
+        async with self._write_lock, self.db.transaction() as session:
+            yield session
 
     async def sync(self) -> None:
         """Register configured sources; new ones get a first check spread over a minute."""
@@ -84,7 +123,7 @@ class Poller:
             s.id: now + timedelta(seconds=random.uniform(0, min(60.0, s.interval.total_seconds())))
             for s in self.sources
         }
-        async with self.db.transaction() as session:
+        async with self._writing() as session:
             await sources_repo.sync(session, self.sources, first_check=spread)
 
     async def cycle(self, *, force: bool = False) -> list[PollReport]:
@@ -98,19 +137,35 @@ class Poller:
             if (state := states.get(s.id)) is not None
             and (force or state.next_check_at is None or state.next_check_at <= now)
         ]
-        reports = await asyncio.gather(*(self._guarded(state) for state in due))
+        try:
+            reports = await asyncio.gather(*(self._guarded(state) for state in due))
+        finally:
+            await self._flush_unchanged()
         return list(reports)
+
+    async def _flush_unchanged(self) -> None:
+        """Record every 304 of the cycle in one transaction: an unchanged feed costs no write.
+
+        Lost on a crash, that only means those sources are asked again (and answer 304).
+        """
+        unchanged, self._unchanged = self._unchanged, []
+        if unchanged:
+            async with self._writing() as session:
+                await sources_repo.record_not_modified(session, unchanged)
 
     async def _guarded(self, state: sources_repo.SourceState) -> PollReport:
         source = self._by_id[state.id]
         host = urlsplit(state.feed_url or source.url).hostname or ""
-        async with self._global, self._hosts[host]:
+        # Host first: a source queued behind its busy host must not hold a global slot, or
+        # twenty feeds of one site would stall every other site.
+        async with self._hosts[host], self._global:
             started = time.monotonic()
             try:
                 return await self._poll(source, state, started)
             except Exception as exc:  # a bug must not stop the cycle or other sources
                 log.exception("poll of %s failed unexpectedly", source.id)
-                return await self._fail(source, f"internal error: {type(exc).__name__}", started)
+                error = f"internal error: {type(exc).__name__}"
+                return await self._fail(source, state, error, started)
 
     async def _get(self, url: str, state: FetchState) -> FetchResult:
         return await fetch(
@@ -128,29 +183,46 @@ class Poller:
         validators = FetchState(etag=state.etag, last_modified=state.last_modified)
         result = await self._get(state.feed_url or source.url, validators)
         if result.error is not None:
-            return await self._fail(source, result.error, started, result.retry_after)
+            # A remembered feed that is gone: read the page again next time to find the new one.
+            gone = state.feed_url is not None and result.status in (404, 410)
+            return await self._fail(
+                source, state, result.error, started, result.retry_after, forget_feed_url=gone
+            )
         now = self.clock()
         if result.not_modified:
-            await self._succeed(source, result, now, kind=None, feed_url=None)
+            self._unchanged.append(
+                sources_repo.NotModified(
+                    source_id=source.id,
+                    now=now,
+                    next_check_at=self._next_check(source, now, result, None),
+                    etag=result.etag,
+                    last_modified=result.last_modified,
+                )
+            )
             return PollReport(source.id, "not modified", seconds=time.monotonic() - started)
         try:
-            feed = await asyncio.to_thread(self._parse, source, result)
+            feed, entries = await _off_loop(self._read, source, result, now)
             feed_url: str | None = None
             if feed.kind is FeedKind.HTML and feed.feed_url and not feed.entries:
                 # A page that links its feed: read the feed, and remember it for next time.
                 feed_url = feed.feed_url
                 result = await self._get(feed_url, FetchState())
                 if result.error is not None:
-                    return await self._fail(source, f"{feed_url}: {result.error}", started)
-                feed = await asyncio.to_thread(self._parse, source, result)
+                    error = f"feed linked from the page: {result.error}"
+                    return await self._fail(source, state, error, started, result.retry_after)
+                feed, entries = await _off_loop(self._read, source, result, now)
         except ParseError as exc:
-            return await self._fail(source, str(exc), started)
-        items = await asyncio.to_thread(self._items, source, feed, result.url, now)
+            return await self._fail(source, state, str(exc), started)
+        # Classifying is the costly step: skip what this source already has (most of a feed).
         async with self.db.transaction() as session:
-            first = state.last_ok_at is None and not await sources_repo.has_items(
-                session, source.id
+            known = await items_repo.known_keys(session, source.id, [e.key for e in entries])
+            first = state.last_ok_at is None and (
+                not known and not await sources_repo.has_items(session, source.id)
             )
-            history = self._history(items) if first else frozenset()
+        fresh = [entry for entry in entries if entry.key not in known]
+        items = await _off_loop(self._classify, source, feed, fresh) if fresh else []
+        history = self._history(items) if first else frozenset()
+        async with self._writing() as session:
             new = await items_repo.store_items(session, items, now=now, history_keys=history)
             await sources_repo.record_success(
                 session,
@@ -166,22 +238,30 @@ class Poller:
             source.id,
             "ok",
             new_items=new,
-            seen_items=len(items),
+            seen_items=len(entries),
             seconds=time.monotonic() - started,
         )
 
-    def _parse(self, source: Source, result: FetchResult) -> ParsedFeed:
-        return parse(
+    def _read(
+        self, source: Source, result: FetchResult, now: datetime
+    ) -> tuple[ParsedFeed, list[NormalEntry]]:
+        """Parse and normalise (CPU work, run off the loop); one entry per key, first wins."""
+        feed = parse(
             result.body or b"", content_type=result.content_type, url=result.url, html=source.html
         )
-
-    def _items(self, source: Source, feed: ParsedFeed, base_url: str, now: datetime) -> list[Item]:
-        """Normalise and classify (CPU work, run in a thread); one item per key."""
-        found: dict[str, Item] = {}
+        found: dict[str, NormalEntry] = {}
         for raw in feed.entries:
-            entry = normalise(raw, base_url=base_url, fetched_at=now)
-            if entry is None or entry.key in found:
-                continue
+            entry = normalise(raw, base_url=result.url, fetched_at=now)
+            if entry is not None and entry.key not in found:
+                found[entry.key] = entry
+        return feed, list(found.values())
+
+    def _classify(
+        self, source: Source, feed: ParsedFeed, entries: Sequence[NormalEntry]
+    ) -> list[Item]:
+        """Language and topics of each entry (CPU work, run off the loop)."""
+        items = []
+        for entry in entries:
             language = detect_language(
                 f"{entry.title}. {entry.summary}",
                 self.languages,
@@ -191,18 +271,20 @@ class Poller:
             topics = self._matcher.match(
                 entry.title, entry.summary, entry.categories, source.topics
             )
-            found[entry.key] = Item(
-                source_id=source.id,
-                key=entry.key,
-                url=entry.url,
-                title=entry.title,
-                summary=entry.summary,
-                language=language,
-                topics=topics,
-                published_at=entry.published_at,
-                categories=entry.categories,
+            items.append(
+                Item(
+                    source_id=source.id,
+                    key=entry.key,
+                    url=entry.url,
+                    title=entry.title,
+                    summary=entry.summary,
+                    language=language,
+                    topics=topics,
+                    published_at=entry.published_at,
+                    categories=entry.categories,
+                )
             )
-        return list(found.values())
+        return items
 
     def _history(self, items: Sequence[Item]) -> frozenset[str]:
         """A new source's archive is history, except its newest few (`first_poll_items`)."""
@@ -219,45 +301,34 @@ class Poller:
                 wait = max(wait, min(floor, self.polling.max_backoff))
         return now + wait
 
-    async def _succeed(
-        self,
-        source: Source,
-        result: FetchResult,
-        now: datetime,
-        *,
-        kind: str | None,
-        feed_url: str | None,
-    ) -> None:
-        async with self.db.transaction() as session:
-            await sources_repo.record_success(
-                session,
-                source.id,
-                now=now,
-                next_check_at=self._next_check(source, now, result, None),
-                etag=result.etag,
-                last_modified=result.last_modified,
-                kind=kind,
-                feed_url=feed_url,
-            )
-
     async def _fail(
         self,
         source: Source,
+        state: sources_repo.SourceState,
         error: str,
         started: float,
         retry_after: timedelta | None = None,
+        *,
+        forget_feed_url: bool = False,
     ) -> PollReport:
-        """Exponential backoff from the interval, capped; Retry-After is honoured."""
+        """Exponential backoff from the interval, jittered, capped; Retry-After is honoured.
+
+        The error count comes from the state read at the start of the cycle (a source is
+        polled once per cycle), so a failure costs one write, not a scan of every source.
+        """
         now = self.clock()
-        async with self.db.transaction() as session:
-            states = await sources_repo.states(session)
-            errors = states[source.id].error_count if source.id in states else 0
-            base = min(source.interval * (2**errors), self.polling.max_backoff)
-            backoff = base * random.uniform(0.9, 1.1)
-            if retry_after is not None:
-                backoff = max(backoff, min(retry_after, self.polling.max_backoff))
+        base = source.interval * (2 ** min(state.error_count, 32))
+        backoff = min(base * random.uniform(0.9, 1.1), self.polling.max_backoff)
+        if retry_after is not None:
+            backoff = max(backoff, min(retry_after, self.polling.max_backoff))
+        async with self._writing() as session:
             count = await sources_repo.record_failure(
-                session, source.id, now=now, error=error, backoff=backoff
+                session,
+                source.id,
+                now=now,
+                error=error,
+                backoff=backoff,
+                forget_feed_url=forget_feed_url,
             )
         log.warning("source %s failed (%d in a row): %s", source.id, count, error)
         return PollReport(

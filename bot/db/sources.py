@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import ItemRow, SourceRow
@@ -115,6 +116,52 @@ async def record_success(
     if feed_url is not None:
         row.feed_url = feed_url or None
     row.error_count, row.last_error, row.failing_since = 0, None, None
+
+
+@dataclass(frozen=True, slots=True)
+class NotModified:
+    """A source that answered 304: checked now, due again later, validators kept."""
+
+    source_id: str
+    now: datetime
+    next_check_at: datetime
+    etag: str | None
+    last_modified: str | None
+
+
+async def record_not_modified(session: AsyncSession, checks: Sequence[NotModified]) -> None:
+    """Record many 304s in one statement (executemany): a 304 must cost next to nothing."""
+    if not checks:
+        return
+    table = cast(Table, SourceRow.__table__)
+    stmt = (
+        update(table)
+        .where(table.c.id == bindparam("sid"))
+        .values(
+            last_checked_at=bindparam("now"),
+            last_ok_at=bindparam("now"),
+            next_check_at=bindparam("next_check"),
+            etag=bindparam("new_etag"),
+            last_modified=bindparam("new_last_modified"),
+            error_count=0,
+            last_error=None,
+            failing_since=None,
+        )
+    )
+    connection = await session.connection()  # Core executemany: one statement, many rows
+    await connection.execute(
+        stmt,
+        [
+            {
+                "sid": c.source_id,
+                "now": c.now,
+                "next_check": c.next_check_at,
+                "new_etag": c.etag,
+                "new_last_modified": c.last_modified,
+            }
+            for c in checks
+        ],
+    )
 
 
 async def record_failure(
