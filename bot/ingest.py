@@ -58,6 +58,12 @@ async def _off_loop(func: Callable[_P, _R], *args: _P.args, **kwargs: _P.kwargs)
 
 
 DETECT_LANGUAGES = ("uk", "en", "ru", "pl", "de", "fr")
+"""Always among the detector's candidates, whatever chats may choose: a Russian item must
+be labelled Russian (and so reach no Ukrainian-only chat), not forced into uk or en."""
+
+
+def detection_candidates(languages: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys([*languages, *DETECT_LANGUAGES]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,7 +270,7 @@ class Poller:
         for entry in entries:
             language = detect_language(
                 f"{entry.title}. {entry.summary}",
-                self.languages,
+                detection_candidates(self.languages),
                 fixed=source.language,
                 hint=entry.language_hint or feed.language,
             )
@@ -371,7 +377,7 @@ async def reclassify(
                 fixed_topics = source.topics if source else ()
                 language = detect_language(
                     f"{row.title}. {row.summary}",
-                    languages,
+                    detection_candidates(languages),
                     fixed=source.language if source else None,
                     hint=row.language,
                 )
