@@ -127,10 +127,10 @@ async def recent_items(
     languages: Sequence[str] = (),
     limit: int = 500,
 ) -> list[StoredItem]:
-    """The newest items published since a time, history included (previews, /start)."""
+    """Items stored since a time, newest first, history included (previews, /start)."""
     stmt = (
         select(ItemRow)
-        .where(ItemRow.published_at >= since)
+        .where(ItemRow.stored_at >= since)
         .order_by(ItemRow.published_at.desc(), ItemRow.id.desc())
         .limit(limit)
     )

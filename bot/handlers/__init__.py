@@ -4,17 +4,44 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram.ext import Application, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
+from bot.handlers.buttons import PATTERN, on_button, stale_button
+from bot.handlers.choices import languages_command, topics_command
+from bot.handlers.digest import digest_command
 from bot.handlers.help import help_command, unknown_command, unknown_text
+from bot.handlers.membership import migrated, my_chat_member
+from bot.handlers.schedule import schedule_command, timezone_command
+from bot.handlers.settings import language_command, settings_command, sources_command
 from bot.handlers.subscription import start, stop
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Attach every handler; the order matters: known commands before the fallbacks."""
+    """Attach every handler; the order matters: the first matching handler of a group wins,
+    so commands and buttons come before the fallbacks at the end."""
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migrated))
+    app.add_handler(ChatMemberHandler(my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("stop", stop))
+    app.add_handler(CommandHandler("topics", topics_command))
+    app.add_handler(CommandHandler("languages", languages_command))
+    app.add_handler(CommandHandler("schedule", schedule_command))
+    app.add_handler(CommandHandler("timezone", timezone_command))
+    app.add_handler(CommandHandler("settings", settings_command))
+    app.add_handler(CommandHandler("sources", sources_command))
+    app.add_handler(CommandHandler("language", language_command))
     app.add_handler(CommandHandler("help", help_command))
-    # Fallbacks last in the same group: the first matching handler of a group wins.
+    app.add_handler(CommandHandler("digest", digest_command))
+    # (new commands go here, before the fallbacks)
+    app.add_handler(CallbackQueryHandler(on_button, pattern=PATTERN))
+    # Fallbacks last.
+    app.add_handler(CallbackQueryHandler(stale_button))
     app.add_handler(MessageHandler(filters.COMMAND, unknown_command))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, unknown_text))

@@ -21,10 +21,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
     if not isinstance(update, Update) or update.effective_message is None:
         return
+    if update.callback_query is not None:
+        return  # button handlers answer their own failures with an alert
     user = update.effective_user
     try:
-        if update.callback_query is not None:
-            await update.callback_query.answer()
         await reply(update, t(ui_language(user.language_code if user else None), "error.internal"))
     except TelegramError as exc:
         log.warning("could not tell the user about the failure: %s", exc)

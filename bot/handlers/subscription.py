@@ -1,4 +1,6 @@
-"""/start and /stop: subscribe and unsubscribe a chat, keeping its settings."""
+"""/start and /stop: subscribe and unsubscribe a chat, keeping its settings.
+
+The welcome carries the topic buttons, so choosing is one tap away from subscribing."""
 
 from __future__ import annotations
 
@@ -7,10 +9,11 @@ from dataclasses import replace
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.context import Runtime
 from bot.db import chats
-from bot.digest.schedule import next_run
-from bot.domain import ScheduleMode
-from bot.handlers.common import chat_language, describe, may_change, reply, runtime
+from bot.domain import ChatSettings
+from bot.handlers.common import chat_language, describe, due_at, may_change, reply, runtime
+from bot.handlers.screens import topics_keyboard
 from bot.i18n import t, ui_language
 
 
@@ -44,9 +47,10 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         settings = chats.to_settings(row)
         if chosen:
             settings = replace(settings, topics=chosen)
-        due = next_run(settings.times, settings.timezone, now)
-        due = due if settings.mode is ScheduleMode.TIMES else None
+        due = due_at(settings, now)
         activated = await chats.activate(session, row, now=now, next_digest_at=due)
+        if not activated:
+            due = row.next_digest_at  # already subscribed: a digest due now is not skipped
         await chats.save_settings(session, settings, next_digest_at=due)
     what, when = describe(settings, rt)
     if created:
@@ -56,7 +60,20 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     else:
         key = "start.already"
     text = t(settings.ui_language, key, sources=len(rt.sources), what=what, when=when)
-    await reply(update, text)
+    await reply(update, text, topics_keyboard(settings, rt) if rt.topics else None)
+    if (created or activated) and rt.digests is not None:
+        await offer_latest(update, rt, settings)
+
+
+async def offer_latest(update: Update, rt: Runtime, settings: ChatSettings) -> None:
+    """Right after subscribing, the latest matching headlines: no empty chat until 08:00."""
+    assert rt.digests is not None
+    latest = await rt.digests.latest(settings)
+    if latest.empty:
+        return
+    await reply(update, t(settings.ui_language, "news.latest_intro"))
+    for part in latest.parts:
+        await reply(update, part)
 
 
 async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

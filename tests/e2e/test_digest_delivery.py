@@ -6,6 +6,7 @@ the real PTB bot -> the fake Bot API, where the test reads what each user sees.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from tests.e2e.harness import make_config, running_bot
@@ -83,3 +84,62 @@ async def test_two_chats_get_their_own_digests(
             m for m in fake.sent(message.chat_id) if "NATO" in m.text or "Міноборони" in m.text
         ]
         assert len(digests) == 1, "each digest arrives exactly once"
+
+
+async def stored_titles(db_url: str) -> list[str]:
+    from sqlalchemy import select
+
+    from bot.db.engine import Database, make_engine
+    from bot.db.models import ItemRow
+
+    db = Database(make_engine(db_url))
+    try:
+        async with db.transaction() as session:
+            return list((await session.execute(select(ItemRow.title))).scalars())
+    finally:
+        await db.dispose()
+
+
+async def eventually_stored(db_url: str, title: str) -> None:
+    """Wait (bounded) until the poll cycle has stored an item with this title."""
+    for _ in range(200):
+        if title in await stored_titles(db_url):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{title!r} was never stored")
+
+
+async def test_start_offers_latest_and_digest_command(
+    fake_telegram: FakeTelegram,
+    feed_server: FeedServer,  # noqa: F811
+    db_url: str,
+) -> None:
+    fake = fake_telegram
+    route = feed_server.add("/feed.xml", rss(*NEW[:2]))
+    fake.add_private_chat(33, "Taras", language_code="uk")
+    config = make_config(
+        fake,
+        db_url,
+        sources=[
+            {"id": "n", "name": "Новини", "url": feed_server.url("/feed.xml"), "interval": "1s"}
+        ],
+    )
+    async with running_bot(config, fake, tick=timedelta(milliseconds=300)):
+        await eventually_stored(db_url, NEW[1][1])
+        await fake.user_sends(33, 33, "/start")
+        await fake.wait_for_message(33, "Вітаю")
+        latest = await fake.wait_for_message(33, "ЮНЕСКО")
+        assert "Міноборони" in latest.text, "the latest headlines are offered at once"
+
+        await fake.user_sends(33, 33, "/digest")
+        nothing = await fake.wait_for_message(33)
+        assert "Нічого нового" in nothing.text
+
+        route.body = rss(
+            *NEW[:2], ("uk-new", "Уряд ухвалив рішення про нову програму", "n1")
+        ).encode()
+        await eventually_stored(db_url, "Уряд ухвалив рішення про нову програму")
+        await fake.user_sends(33, 33, "/digest")
+        digest = await fake.wait_for_message(33, "Уряд ухвалив", timeout=10)
+        assert "ЮНЕСКО" not in digest.text, "what was offered at /start is not repeated"
+        assert digest.text.startswith("📰 Новини")

@@ -1,0 +1,175 @@
+"""Pure parsing of command arguments: topic and language lists, times, time zones.
+
+Kept free of Telegram and SQL so every rule is a plain unit test. People type times and zones
+in many ways ("8.00", "europe/kyiv", "Київ"); we accept what is unambiguous and always reply
+with the normalised value so they see what was understood.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import time
+from functools import cache
+from zoneinfo import available_timezones
+
+MAX_TIMES = 6
+_TIME = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?$")
+_SEPARATORS = re.compile(r"[\s,;]+")
+ALL_WORDS = frozenset({"all", "*", "everything", "усі", "все", "всі"})
+
+# Common names people use for places; IANA names cover the rest.
+CITY_ZONES: dict[str, str] = {
+    "kyiv": "Europe/Kyiv",
+    "kiev": "Europe/Kyiv",
+    "київ": "Europe/Kyiv",
+    "киев": "Europe/Kyiv",
+    "ukraine": "Europe/Kyiv",
+    "україна": "Europe/Kyiv",
+    "lviv": "Europe/Kyiv",
+    "львів": "Europe/Kyiv",
+    "kharkiv": "Europe/Kyiv",
+    "харків": "Europe/Kyiv",
+    "odesa": "Europe/Kyiv",
+    "odessa": "Europe/Kyiv",
+    "одеса": "Europe/Kyiv",
+    "dnipro": "Europe/Kyiv",
+    "дніпро": "Europe/Kyiv",
+    "zaporizhzhia": "Europe/Kyiv",
+    "запоріжжя": "Europe/Kyiv",
+    "варшава": "Europe/Warsaw",
+    "берлін": "Europe/Berlin",
+    "лондон": "Europe/London",
+    "париж": "Europe/Paris",
+    "прага": "Europe/Prague",
+    "new york": "America/New_York",
+    "нью-йорк": "America/New_York",
+    "washington": "America/New_York",
+    "los angeles": "America/Los_Angeles",
+    "san francisco": "America/Los_Angeles",
+    "toronto": "America/Toronto",
+    "gmt": "Etc/GMT",
+    "utc": "UTC",
+}
+# Old spellings that IANA keeps as links; answer with the current name.
+_CANONICAL = {"Europe/Kiev": "Europe/Kyiv", "Europe/Zaporozhye": "Europe/Kyiv"}
+
+
+class ParseError(ValueError):
+    """The argument does not parse; `bad` names the words that did not."""
+
+    def __init__(self, bad: Sequence[str]) -> None:
+        super().__init__(", ".join(bad))
+        self.bad = tuple(bad)
+
+
+def words(args: Iterable[str]) -> list[str]:
+    """Arguments split on spaces and commas ("uk,en" and "uk en" alike), empty ones dropped."""
+    return [w for arg in args for w in _SEPARATORS.split(arg.strip()) if w]
+
+
+def is_all(args: Sequence[str]) -> bool:
+    return len(args) == 1 and args[0].lower() in ALL_WORDS
+
+
+def choose(args: Sequence[str], valid: Sequence[str]) -> tuple[str, ...]:
+    """The valid ids named (case-insensitive, in config order, deduplicated).
+
+    Raises ParseError with the unknown words, so the reply can list the valid ones."""
+    wanted = [w.lower() for w in args]
+    unknown = [w for w in wanted if w not in valid]
+    if unknown:
+        raise ParseError(list(dict.fromkeys(unknown)))
+    return tuple(v for v in valid if v in wanted)
+
+
+def parse_time(text: str) -> time:
+    """ "08:00", "8:00", "8.00", "8h30", "8" -> time; raises ValueError otherwise."""
+    match = _TIME.match(text.strip())
+    if not match:
+        raise ValueError(text)
+    hours, minutes = int(match.group(1)), int(match.group(2) or 0)
+    if hours > 23 or minutes > 59:
+        raise ValueError(text)
+    return time(hours, minutes)
+
+
+def parse_times(args: Sequence[str]) -> tuple[time, ...]:
+    """Up to MAX_TIMES distinct times, sorted; ParseError names the words that are not times."""
+    if not args:
+        raise ParseError([])
+    parsed: list[time] = []
+    bad: list[str] = []
+    for word in args:
+        try:
+            parsed.append(parse_time(word))
+        except ValueError:
+            bad.append(word)
+    if bad:
+        raise ParseError(bad)
+    result = tuple(sorted(set(parsed)))
+    if len(result) > MAX_TIMES:
+        raise ParseError([])
+    return result
+
+
+def format_times(times: Iterable[time]) -> str:
+    return ", ".join(x.strftime("%H:%M") for x in times)
+
+
+@cache
+def zone_names() -> frozenset[str]:
+    """Every IANA zone name (reading them from tzdata takes milliseconds: done once)."""
+    return frozenset(available_timezones())
+
+
+@cache
+def _zones() -> dict[str, str]:
+    """Lower-cased zone name -> zone name, plus city part ("new york") -> zone."""
+    names = sorted(zone_names())
+    table: dict[str, str] = {}
+    for name in names:
+        table[name.lower()] = _CANONICAL.get(name, name)
+    for name in names:
+        if "/" in name and not name.startswith(("Etc/", "SystemV/")):
+            city = name.rsplit("/", 1)[1].lower()
+            table.setdefault(city, _CANONICAL.get(name, name))
+            table.setdefault(city.replace("_", " "), _CANONICAL.get(name, name))
+    for city, zone in CITY_ZONES.items():
+        table[city] = zone
+    return table
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneMatch:
+    zone: str | None  # the zone understood, or None
+    suggestions: tuple[str, ...] = ()  # close IANA names when nothing matched
+
+
+def resolve_timezone(text: str, *, limit: int = 5) -> ZoneMatch:
+    """An IANA zone from what a person typed: exact, any case, a city name, else suggestions."""
+    key = " ".join(text.split()).lower()
+    if not key:
+        return ZoneMatch(None)
+    table = _zones()
+    for candidate in (key, key.replace(" ", "_")):
+        if candidate in table:
+            return ZoneMatch(table[candidate])
+    close = difflib.get_close_matches(key.replace(" ", "_"), list(table), n=limit * 3, cutoff=0.6)
+    suggestions = tuple(dict.fromkeys(table[c] for c in close))[:limit]
+    return ZoneMatch(None, suggestions)
+
+
+def token(value: str, limit: int = 40) -> str:
+    """A short stable stand-in for an id in callback data (Telegram allows 64 bytes)."""
+    if len(value.encode()) <= limit:
+        return value
+    return "#" + hashlib.sha1(value.encode()).hexdigest()[:16]
+
+
+def from_token(tok: str, values: Iterable[str]) -> str | None:
+    """The value whose token is `tok`, or None (a stale button: the id left the config)."""
+    return next((v for v in values if token(v) == tok), None)
