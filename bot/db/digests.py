@@ -149,34 +149,48 @@ async def due(session: AsyncSession, now: datetime, *, limit: int) -> list[Outbo
     ]
 
 
-async def mark_part_sent(
-    session: AsyncSession,
-    digest_id: int,
-    part_id: int,
-    *,
-    message_id: int,
-    now: datetime,
-    complete: bool,
-) -> bool:
-    """Record Telegram's message_id for the part; `complete` also marks the digest sent.
+@dataclass(frozen=True, slots=True)
+class SentPart:
+    """Telegram accepted this part; `complete`: it was the digest's last unsent part."""
 
-    Returns False when the digest is no longer pending (the chat unsubscribed, or it was
-    dropped meanwhile): the caller stops sending its other parts.
+    digest_id: int
+    part_id: int
+    message_id: int
+    complete: bool
+
+
+async def mark_parts_sent(
+    session: AsyncSession, sent: Sequence[SentPart], *, now: datetime
+) -> list[bool]:
+    """Record Telegram's message_ids; a complete digest becomes `sent`.
+
+    One call records a batch (the sender commits accepted parts together rather than
+    one transaction each, which SQLite's single writer cannot keep up with at hundreds
+    a second). Returns, per part, whether its digest was still pending: False means the
+    chat unsubscribed or the digest was dropped meanwhile, so its other parts stop.
     """
-    await session.execute(
-        update(DigestPartRow)
-        .where(DigestPartRow.id == part_id)
-        .values(message_id=message_id, sent_at=now)
+    if not sent:
+        return []
+    digest_ids = sorted({s.digest_id for s in sent})
+    statuses = dict(
+        (
+            await session.execute(
+                select(DigestRow.id, DigestRow.status).where(DigestRow.id.in_(digest_ids))
+            )
+        ).all()
     )
-    if complete:
-        result = await session.execute(
+    await session.execute(
+        update(DigestPartRow),
+        [{"id": s.part_id, "message_id": s.message_id, "sent_at": now} for s in sent],
+    )
+    done = [s.digest_id for s in sent if s.complete and statuses.get(s.digest_id) == "pending"]
+    if done:
+        await session.execute(
             update(DigestRow)
-            .where(DigestRow.id == digest_id, DigestRow.status == "pending")
+            .where(DigestRow.id.in_(done), DigestRow.status == "pending")
             .values(status="sent", sent_at=now, last_error=None)
         )
-        return bool(getattr(result, "rowcount", 0))
-    status = await session.scalar(select(DigestRow.status).where(DigestRow.id == digest_id))
-    return status == "pending"
+    return [statuses.get(s.digest_id) == "pending" for s in sent]
 
 
 async def mark_sent(session: AsyncSession, digest_id: int, *, now: datetime) -> None:
