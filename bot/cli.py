@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC
 
 from bot import config as config_module
 from bot import logs
 from bot.config import Config, ConfigError
+from bot.db.engine import Database, make_engine
+from bot.db.migrate import upgrade
 
 
 def rule_problems(cfg: Config) -> list[str]:
@@ -39,6 +42,17 @@ def _load(args: argparse.Namespace) -> Config:
     level = "DEBUG" if args.verbose else cfg.logging.level
     logs.setup(level, cfg.token)
     return cfg
+
+
+@contextlib.asynccontextmanager
+async def _database(cfg: Config) -> AsyncIterator[Database]:
+    """The configured database, migrated, disposed afterwards."""
+    db = Database(make_engine(cfg.database.url))
+    try:
+        await upgrade(db.engine)
+        yield db
+    finally:
+        await db.dispose()
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -73,18 +87,13 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from bot.db.engine import make_engine
-    from bot.db.migrate import current, upgrade
+    from bot.db.migrate import current
 
     cfg = _load(args)
 
     async def go() -> str | None:
-        engine = make_engine(cfg.database.url)
-        try:
-            await upgrade(engine)
-            return await current(engine)
-        finally:
-            await engine.dispose()
+        async with _database(cfg) as db:
+            return await current(db.engine)
 
     revision = asyncio.run(go())
     print(f"database is up to date (revision {revision})")
@@ -95,31 +104,24 @@ def cmd_poll(args: argparse.Namespace) -> int:
     import aiohttp
 
     from bot.context import Runtime
-    from bot.db.engine import Database, make_engine
-    from bot.db.migrate import upgrade
     from bot.ingest import Poller
 
     cfg = _load(args)
 
     async def go() -> int:
-        db = Database(make_engine(cfg.database.url))
-        try:
-            await upgrade(db.engine)
+        async with _database(cfg) as db, aiohttp.ClientSession() as http:
             rt = Runtime.create(cfg, db)
-            async with aiohttp.ClientSession() as http:
-                poller = Poller(
-                    db, http, rt.sources, rt.topics, cfg.polling, cfg.news_languages, rt.clock
-                )
-                await poller.sync()
-                while True:
-                    reports = await poller.cycle(force=args.once)
-                    for report in reports:
-                        print(report.line(), flush=True)
-                    if args.once:
-                        return 1 if reports and all(r.error for r in reports) else 0
-                    await asyncio.sleep(30)
-        finally:
-            await db.dispose()
+            poller = Poller(
+                db, http, rt.sources, rt.topics, cfg.polling, cfg.news_languages, rt.clock
+            )
+            await poller.sync()
+            while True:
+                reports = await poller.cycle(force=args.once)
+                for report in reports:
+                    print(report.line(), flush=True)
+                if args.once:
+                    return 1 if reports and all(r.error for r in reports) else 0
+                await asyncio.sleep(30)
 
     return asyncio.run(go())
 
@@ -134,8 +136,6 @@ def cmd_preview(args: argparse.Namespace) -> int:
     from bot.config import parse_duration
     from bot.context import Runtime
     from bot.db import items as items_repo
-    from bot.db.engine import Database, make_engine
-    from bot.db.migrate import upgrade
     from bot.digest.compose import compose_digest, compose_plain
     from bot.domain import ChatSettings
 
@@ -165,57 +165,45 @@ def cmd_preview(args: argparse.Namespace) -> int:
     )
 
     async def go() -> int:
-        db = Database(make_engine(cfg.database.url))
-        try:
-            await upgrade(db.engine)
+        async with _database(cfg) as db:
             rt = Runtime.create(cfg, db)
             now = datetime.now(UTC)
             async with db.transaction() as session:
                 items = await items_repo.recent_items(
                     session, since=now - since, source_names=rt.source_names, limit=5000
                 )
-            options = {
-                "chat": chat,
-                "topics": rt.topics,
-                "now": now,
-                "max_items": cfg.digest.max_items,
-                "window": cfg.digest.same_story_window,
-            }
-            if args.html:
-                digest = compose_digest(items, **options)  # type: ignore[arg-type]
-                for number, part in enumerate(digest.parts, 1):
-                    print(f"--- part {number}/{len(digest.parts)}: {len(part)} characters")
-                    print(part)
-                if digest.empty:
-                    print("(nothing to send)")
-            else:
-                text = compose_plain(items, **options)  # type: ignore[arg-type]
-                print(
-                    text or f"(nothing matches among {len(items)} items stored since {args.since})"
-                )
+            render = compose_digest if args.html else compose_plain
+            result = render(
+                items,
+                chat=chat,
+                topics=rt.topics,
+                now=now,
+                max_items=cfg.digest.max_items,
+                window=cfg.digest.same_story_window,
+            )
+            if isinstance(result, str):
+                print(result or f"(nothing matches among {len(items)} items since {args.since})")
+                return 0
+            for number, part in enumerate(result.parts, 1):
+                print(f"--- part {number}/{len(result.parts)}: {len(part)} characters")
+                print(part)
+            if result.empty:
+                print("(nothing to send)")
             return 0
-        finally:
-            await db.dispose()
 
     return asyncio.run(go())
 
 
 def cmd_reclassify(args: argparse.Namespace) -> int:
     from bot.context import Runtime
-    from bot.db.engine import Database, make_engine
-    from bot.db.migrate import upgrade
     from bot.ingest import reclassify
 
     cfg = _load(args)
 
     async def go() -> tuple[int, int]:
-        db = Database(make_engine(cfg.database.url))
-        try:
-            await upgrade(db.engine)
+        async with _database(cfg) as db:
             rt = Runtime.create(cfg, db)
             return await reclassify(db, rt.sources, rt.topics, cfg.news_languages)
-        finally:
-            await db.dispose()
 
     seen, changed = asyncio.run(go())
     print(f"reclassified {seen} items: {changed} changed")
