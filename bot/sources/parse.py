@@ -4,7 +4,7 @@ The body's own first bytes decide the format (servers mislabel feeds all the
 time); the Content-Type only lends its charset. XML goes to feedparser-rs (fast,
 feedparser-compatible), and when that finds the document ill-formed, to
 feedparser's lenient mode too, keeping whichever read more entries (see
-.notes/parser-choice.md). Parsers only ever get bytes, never a URL or a path:
+docs/parser-choice.md). Parsers only ever get bytes, never a URL or a path:
 feedparser would fetch or open those.
 
 `parse` is CPU-bound (a 2 MB feed takes ~20-40 ms, ~1 s on the feedparser
