@@ -23,6 +23,7 @@ from bot.config import Config
 from bot.context import Runtime, utc_now
 from bot.db.engine import Database, make_engine
 from bot.db.migrate import upgrade
+from bot.delivery import attach as attach_delivery
 from bot.handlers.errors import on_error
 from bot.i18n.commands import COMMANDS
 
@@ -112,31 +113,31 @@ async def serve(
                 await _set_commands(app)
             except TelegramError as exc:
                 log.warning("could not set the command menu: %s", exc)
+            delivery = attach_delivery(app.bot, rt)  # before the jobs: digests wake it
             await jobs.schedule(app, rt, tick=tick)
             await app.start()
-            # --- delivery (issue 6): the outbox sender and admin alerts ---
-            from bot.delivery import attach as attach_delivery
-
-            delivery = attach_delivery(app.bot, rt)
             delivery.start()
-            # --- end delivery ---
-            assert app.updater is not None
-            if config.telegram.webhook_url:
-                await app.updater.start_webhook(
-                    listen=config.telegram.webhook_listen,
-                    port=config.telegram.webhook_port,
-                    webhook_url=config.telegram.webhook_url,
-                    drop_pending_updates=False,
-                )
-            else:
-                await app.updater.start_polling(timeout=int(poll_timeout), bootstrap_retries=-1)
-            log.info("bot @%s running with %d sources", rt.bot_username, len(rt.sources))
-            await stop.wait()
-            log.info("stopping")
-            await app.updater.stop()
-            await delivery.stop()  # delivery (issue 6): sends in flight finish and are recorded
-            await app.stop()
-            await app.shutdown()
+            updater = app.updater
+            assert updater is not None
+            try:
+                if config.telegram.webhook_url:
+                    await updater.start_webhook(
+                        listen=config.telegram.webhook_listen,
+                        port=config.telegram.webhook_port,
+                        webhook_url=config.telegram.webhook_url,
+                        drop_pending_updates=False,
+                    )
+                else:
+                    await updater.start_polling(timeout=int(poll_timeout), bootstrap_retries=-1)
+                log.info("bot @%s running with %d sources", rt.bot_username, len(rt.sources))
+                await stop.wait()
+                log.info("stopping")
+            finally:
+                if updater.running:
+                    await updater.stop()
+                await delivery.stop()  # sends in flight finish and are recorded first
+                await app.stop()
+                await app.shutdown()
     finally:
         await db.dispose()
 

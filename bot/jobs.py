@@ -76,7 +76,7 @@ async def schedule(
     await poller.sync()
     rt.poller = poller
     rt.digests = DigestBuilder(
-        rt.db, rt.topics, rt.source_names, rt.config.digest, rt.clock, rt.notify_sender
+        rt.db, rt.topics, rt.source_names, rt.config.digest, rt.clock, lambda: rt.notify_sender()
     )
     queue = app.job_queue
     assert queue is not None, "python-telegram-bot must be installed with the job-queue extra"
