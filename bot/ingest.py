@@ -2,24 +2,23 @@
 
 Sources are fetched concurrently under a global and a per-host limit. A failing
 source backs off exponentially (capped) and keeps being probed; its failure never
-touches the others. CPU work (parse, normalise, classify) runs in a worker thread so
-the bot keeps answering chats while a big feed is read.
+touches the others. CPU work (parse, normalise, classify) runs off the event loop, in
+worker processes for big source lists (see `bot.ingest_cpu`), so the bot keeps answering
+chats while a thousand feeds are read.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
+import os
 import random
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import ParamSpec, TypeVar
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -32,29 +31,24 @@ from bot.db import items as items_repo
 from bot.db import sources as sources_repo
 from bot.db.engine import Database
 from bot.domain import FeedKind, FetchResult, FetchState, Item, ParsedFeed, Source, Topic
+from bot.ingest_cpu import TopicRules, classify, read, run_cpu, start_processes
 from bot.sources.errors import ParseError
 from bot.sources.fetch import fetch
-from bot.sources.normalise import NormalEntry, normalise
-from bot.sources.parse import parse
+from bot.sources.normalise import NormalEntry
 
 log = logging.getLogger(__name__)
 
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-_cpu: ThreadPoolExecutor | None = None
+POOL_MIN_SOURCES = 50
+"""With `processes=None`, worker processes are started for at least this many sources:
+below it a cycle's CPU work is small and a thread avoids ~1 s of start-up and ~150 MB
+per process (one language model each)."""
 
 
-async def _off_loop(func: Callable[_P, _R], *args: _P.args, **kwargs: _P.kwargs) -> _R:
-    """Run CPU work (parse, normalise, classify) in the ingest worker thread.
-
-    One worker: the work holds the GIL, so more threads add no throughput, only more
-    contention with the event loop (measured: the loop's worst lag grows with them).
-    """
-    global _cpu
-    if _cpu is None:
-        _cpu = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-cpu")
-    call = functools.partial(func, *args, **kwargs)
-    return await asyncio.get_running_loop().run_in_executor(_cpu, call)
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the CPUs this process may use (containers)
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
 
 
 DETECT_LANGUAGES = ("uk", "en", "ru", "pl", "de", "fr")
@@ -97,9 +91,20 @@ class Poller:
     polling: PollingConfig
     languages: Sequence[str]
     clock: Callable[[], datetime]
+    processes: int | None = None
+    """Worker processes for parse/normalise/classify: None = one per CPU when there are
+    two or more CPUs and at least `POOL_MIN_SOURCES` sources, else 0; 0 = one thread."""
 
     def __post_init__(self) -> None:
-        self._matcher = TopicMatcher(tuple(self.topics))
+        self._rules = TopicRules(self.topics)
+        self._candidates = detection_candidates(self.languages)
+        processes = self.processes
+        if processes is None:
+            cpus = _cpu_count()
+            processes = cpus if cpus > 1 and len(self.sources) >= POOL_MIN_SOURCES else 0
+        self._pooled = processes > 0
+        if self._pooled:
+            start_processes(processes)  # spawned now: they load the model while we sync
         self._global = asyncio.Semaphore(self.polling.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(self.polling.per_host)
@@ -207,18 +212,19 @@ class Poller:
             )
             return PollReport(source.id, "not modified", seconds=time.monotonic() - started)
         try:
-            feed, entries = await _off_loop(self._read, source, result, now)
+            done = await run_cpu(self._pooled, read, source, result, now)
             feed_url: str | None = None
-            if feed.kind is FeedKind.HTML and feed.feed_url and not feed.entries:
+            if done.feed.kind is FeedKind.HTML and done.feed.feed_url and not done.had_entries:
                 # A page that links its feed: read the feed, and remember it for next time.
-                feed_url = feed.feed_url
+                feed_url = done.feed.feed_url
                 result = await self._get(feed_url, FetchState())
                 if result.error is not None:
                     error = f"feed linked from the page: {result.error}"
                     return await self._fail(source, state, error, started, result.retry_after)
-                feed, entries = await _off_loop(self._read, source, result, now)
+                done = await run_cpu(self._pooled, read, source, result, now)
         except ParseError as exc:
             return await self._fail(source, state, str(exc), started)
+        feed, entries = done.feed, done.entries
         # Classifying is the costly step: skip what this source already has (most of a feed).
         async with self.db.transaction() as session:
             known = await items_repo.known_keys(session, source.id, [e.key for e in entries])
@@ -226,7 +232,7 @@ class Poller:
                 not known and not await sources_repo.has_items(session, source.id)
             )
         fresh = [entry for entry in entries if entry.key not in known]
-        items = await _off_loop(self._classify, source, feed, fresh) if fresh else []
+        items = await self._classify(source, feed, fresh) if fresh else []
         history = self._history(items) if first else frozenset()
         async with self._writing() as session:
             new = await items_repo.store_items(session, items, now=now, history_keys=history)
@@ -248,49 +254,13 @@ class Poller:
             seconds=time.monotonic() - started,
         )
 
-    def _read(
-        self, source: Source, result: FetchResult, now: datetime
-    ) -> tuple[ParsedFeed, list[NormalEntry]]:
-        """Parse and normalise (CPU work, run off the loop); one entry per key, first wins."""
-        feed = parse(
-            result.body or b"", content_type=result.content_type, url=result.url, html=source.html
-        )
-        found: dict[str, NormalEntry] = {}
-        for raw in feed.entries:
-            entry = normalise(raw, base_url=result.url, fetched_at=now)
-            if entry is not None and entry.key not in found:
-                found[entry.key] = entry
-        return feed, list(found.values())
-
-    def _classify(
+    async def _classify(
         self, source: Source, feed: ParsedFeed, entries: Sequence[NormalEntry]
     ) -> list[Item]:
-        """Language and topics of each entry (CPU work, run off the loop)."""
-        items = []
-        for entry in entries:
-            language = detect_language(
-                f"{entry.title}. {entry.summary}",
-                detection_candidates(self.languages),
-                fixed=source.language,
-                hint=entry.language_hint or feed.language,
-            )
-            topics = self._matcher.match(
-                entry.title, entry.summary, entry.categories, source.topics
-            )
-            items.append(
-                Item(
-                    source_id=source.id,
-                    key=entry.key,
-                    url=entry.url,
-                    title=entry.title,
-                    summary=entry.summary,
-                    language=language,
-                    topics=topics,
-                    published_at=entry.published_at,
-                    categories=entry.categories,
-                )
-            )
-        return items
+        """Language and topics of each entry, off the loop."""
+        return await run_cpu(
+            self._pooled, classify, source, feed.language, entries, self._candidates, self._rules
+        )
 
     def _history(self, items: Sequence[Item]) -> frozenset[str]:
         """A new source's archive is history, except its newest few (`first_poll_items`)."""

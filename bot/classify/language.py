@@ -2,24 +2,30 @@
 
 Why py3langid: on 117 labelled short headlines (tests/data/headlines_lang.tsv) it scores
 the same as lingua's high-accuracy mode within one headline, at half the memory and without
-a new dependency (figures in .notes/language-choice.md). Headlines are short, so three cheap
+a new dependency (figures in docs/language-choice.md). Headlines are short, so cheap
 rules sit around the model:
 
 * a source's fixed language always wins (most sources publish in one language);
 * the script rules first: a text without Cyrillic letters is not Ukrainian, a mostly
   Cyrillic one is not English (two-word texts give the model too few n-grams to know);
 * Ukrainian and Russian share most letters, but і ї є ґ occur only in Ukrainian and
-  ы э ъ ё only in Russian: when the model picks one of the two and only one side's
-  letters occur, they decide;
+  ы э ъ ё only in Russian: when only those two remain (or the model picks one of them)
+  and only one side's letters occur, they decide, and the model is not even asked;
 * the feed's language hint only breaks near-ties, more readily for very short texts,
   because feeds often declare one language for everything they carry.
+
+Cost: the model walks the text byte by byte in Python (~0.1 µs a byte), so only the first
+`_MAX_CHARS` characters (the headline and the start of its summary) are read, and its
+scores are computed for the candidate languages only, not for all 97 it knows.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import threading
-from collections.abc import Collection
+import unicodedata
+from collections.abc import Collection, Sequence
 from typing import Any
 
 __all__ = ["UNDETERMINED", "detect_language", "load_model"]
@@ -27,19 +33,93 @@ __all__ = ["UNDETERMINED", "detect_language", "load_model"]
 UNDETERMINED = "und"
 """ISO 639-2 "undetermined": returned only with no candidates, no hint and no letters."""
 
-_MAX_CHARS = 1000  # a headline plus the start of its summary says enough; bounds the cost
+_MAX_CHARS = 300  # a headline plus the start of its summary says enough; bounds the cost
 _SHORT_LETTERS = 12  # fewer letters than this is "very short": one or two words
 _TIE_WEIGHT = 1.25  # the hint wins if its probability x this reaches the best one (~55/45)
 _SHORT_WEIGHT = 4.0  # ... and x this for very short texts
 _ALIASES = {"ua": "uk"}  # a common mistake in feeds' <language>
 
 _CYRILLIC_LANGUAGES = frozenset({"uk", "ru", "be", "bg", "mk", "kk", "ky", "mn", "tt", "ba"})
-_UK_ONLY = frozenset("іїєґ")
-_RU_ONLY = frozenset("ыэъё")
+_UK_RU = frozenset({"uk", "ru"})
+# Cyrillic letters: U+0400-U+052F without the non-letters U+0482-U+0489 (signs, combining marks).
+_CYRILLIC = re.compile("[\u0400-\u0481\u048a-\u052f]")
+_UK_ONLY = re.compile("[іїєґІЇЄҐ]")
+_RU_ONLY = re.compile("[ыэъёЫЭЪЁ]")
+_MAX_TABLES = 8  # restricted score tables kept, one per set of candidate languages
+_SMALL_SET = 16  # more languages than this are scored from the full table, not a copy
 
 _lock = threading.Lock()
-_identifier: Any = None
+_model: _Model | None = None
 _labels: frozenset[str] = frozenset()
+
+
+class _Model:
+    """py3langid's naive Bayes model, scored only for the languages asked about.
+
+    Per-language scores are independent columns of the model, so scoring six columns
+    gives the same numbers as scoring all of them and picking six, at a fraction of the
+    cost (the full table is float16 and has to be converted on every call).
+    """
+
+    def __init__(self) -> None:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+        identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
+        self._nextmove: Any = identifier.tk_nextmove
+        self._rowbase = [row << 8 for row in identifier.tk_row]
+        self._output: Any = identifier.tk_output
+        self._ptc: Any = identifier.nb_ptc  # features x classes
+        self._pc: Any = identifier.nb_pc
+        columns: dict[str, list[int]] = {}
+        for index, label in enumerate(identifier.nb_classes):
+            columns.setdefault(str(label), []).append(index)  # aliases (srl -> sr) share a label
+        self._columns = columns
+        self.labels = frozenset(columns)
+        self._tables: dict[tuple[str, ...], tuple[Any, Any, list[tuple[str, int]]]] = {}
+
+    def _table(self, languages: tuple[str, ...]) -> tuple[Any, Any, list[tuple[str, int]]]:
+        """(feature table, priors, (label, column) pairs) for `languages`, in model order."""
+        table = self._tables.get(languages)
+        if table is not None:
+            return table
+        import numpy as np
+
+        owners = sorted(
+            ((lang, col) for lang in languages for col in self._columns.get(lang, ())),
+            key=lambda pair: pair[1],
+        )
+        if len(owners) > _SMALL_SET:
+            table = (self._ptc, self._pc, [(lang, col) for lang, col in owners])
+        else:
+            cols = [col for _, col in owners]
+            ptc = np.ascontiguousarray(self._ptc[:, cols], dtype=np.float32)
+            table = (ptc, self._pc[cols], [(lang, i) for i, (lang, _) in enumerate(owners)])
+        if len(self._tables) >= _MAX_TABLES:
+            self._tables.clear()
+        self._tables[languages] = table
+        return table
+
+    def scores(self, text: str, languages: Sequence[str]) -> list[tuple[str, float]]:
+        """Raw log scores of `languages`, best first (model order breaks ties); [] if none."""
+        import numpy as np
+        from py3langid.langid import visit_counts
+
+        if text.isupper():  # as py3langid does: the model was trained on mixed case
+            text = text.lower()
+        data = unicodedata.normalize("NFC", text).encode("utf-8", "surrogatepass")
+        visits = visit_counts(self._nextmove, self._rowbase, self._output, data)
+        if not visits:
+            return []
+        ptc, pc, owners = self._table(tuple(sorted(set(languages))))
+        idx = np.fromiter(visits.keys(), dtype=np.intp, count=len(visits))
+        counts = np.fromiter(visits.values(), dtype=np.float32, count=len(visits))
+        raw = (np.log1p(counts) @ ptc[idx] + pc).tolist()
+        best: dict[str, float] = {}
+        for lang, col in owners:
+            score = float(raw[col])
+            if lang not in best or score > best[lang]:
+                best[lang] = score
+        return sorted(best.items(), key=lambda pair: pair[1], reverse=True)
 
 
 def load_model() -> None:
@@ -47,16 +127,14 @@ def load_model() -> None:
 
     Thread-safe; call it from a worker thread at startup so no event loop stalls later.
     """
-    global _identifier, _labels
-    if _identifier is not None:
+    global _model, _labels
+    if _model is not None:
         return
     with _lock:
-        if _identifier is None:
-            from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-            identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
-            _labels = frozenset(str(label) for label in identifier.labels)
-            _identifier = identifier
+        if _model is None:
+            model = _Model()
+            _labels = model.labels
+            _model = model
 
 
 def _code(code: str | None) -> str:
@@ -67,16 +145,14 @@ def _code(code: str | None) -> str:
     return _ALIASES.get(base, base)
 
 
-def _probabilities(text: str, languages: Collection[str]) -> dict[str, float]:
+def _probabilities(text: str, languages: Sequence[str]) -> dict[str, float]:
     """Model probabilities restricted to `languages`.
 
     Softmax over the raw scores of just these languages, with the model's own temperature
     (square root of the byte length), so restricting never underflows to all zeros.
     """
-    ranked: list[tuple[str, float]] = [
-        (str(lang), float(score)) for lang, score in _identifier.rank(text)
-    ]
-    ranked = [(lang, score) for lang, score in ranked if lang in languages]
+    assert _model is not None
+    ranked = _model.scores(text, languages)
     if not ranked:
         return {}
     top = ranked[0][1]
@@ -88,22 +164,16 @@ def _probabilities(text: str, languages: Collection[str]) -> dict[str, float]:
     return {lang: weight / total for lang, weight in weights.items()}
 
 
-def _is_cyrillic(ch: str) -> bool:
-    return "\u0400" <= ch <= "\u052f"
-
-
-def _plausible(sample: str, languages: list[str]) -> list[str]:
+def _plausible(sample: str, letters: int, languages: list[str]) -> list[str]:
     """Drop candidates written in the wrong script: `Sport` is not Ukrainian, `Спорт` not English.
 
     Short texts carry few n-grams and the model then leans on noise, so the script decides
     first: no Cyrillic letters rules out Cyrillic languages, mostly Cyrillic rules out the rest.
     An empty result means no rule applied (unknown scripts are left to the model).
     """
-    letters = [ch for ch in sample if ch.isalpha()]
-    cyrillic = sum(map(_is_cyrillic, letters))
-    if cyrillic == 0:
+    if _CYRILLIC.search(sample) is None:
         kept = [lang for lang in languages if lang not in _CYRILLIC_LANGUAGES]
-    elif cyrillic * 2 > len(letters):
+    elif _CYRILLIC.subn("", sample)[1] * 2 > letters:
         kept = [lang for lang in languages if lang in _CYRILLIC_LANGUAGES]
     else:
         kept = languages
@@ -112,9 +182,8 @@ def _plausible(sample: str, languages: list[str]) -> list[str]:
 
 def _letter_cue(text: str) -> str | None:
     """`uk` or `ru` when only that language's distinctive letters occur, else None."""
-    lowered = text.lower()
-    uk = any(ch in _UK_ONLY for ch in lowered)
-    ru = any(ch in _RU_ONLY for ch in lowered)
+    uk = _UK_ONLY.search(text) is not None
+    ru = _RU_ONLY.search(text) is not None
     if uk != ru:
         return "uk" if uk else "ru"
     return None
@@ -147,7 +216,7 @@ def detect_language(
     if len(cands) == 1:
         return cands[0]
     sample = text[:_MAX_CHARS]
-    letters = sum(ch.isalpha() for ch in sample)
+    letters = sum(map(str.isalpha, sample))
     if not letters:
         return fallback
     try:
@@ -155,7 +224,13 @@ def detect_language(
         known = [c for c in cands if c in _labels] if cands else sorted(_labels)
         if not known:
             return fallback
-        plausible = _plausible(sample, known)
+        plausible = _plausible(sample, letters, known)
+        if cands and len(plausible) == 1:
+            return plausible[0]  # what the model would answer too, whatever its scores
+        if _UK_RU.issuperset(plausible):
+            cue = _letter_cue(sample)
+            if cue in plausible:
+                return cue  # the model can only pick uk or ru here, and the letters overrule it
         probs = _probabilities(sample, plausible)
     except Exception:  # a detector bug must not lose the item; the fallback is still useful
         return fallback
@@ -164,7 +239,7 @@ def detect_language(
             return fallback
         return hint_code if hint_code in plausible else plausible[0]
     best = max(probs, key=lambda lang: probs[lang])
-    if best in ("uk", "ru"):
+    if best in _UK_RU:
         cue = _letter_cue(sample)
         if cue is not None and cue in probs:
             return cue

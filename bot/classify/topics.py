@@ -31,7 +31,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from bot.domain import Topic
 
@@ -77,51 +76,146 @@ def _pattern(keyword: str) -> str:
 
 def _compile(keywords: Iterable[str]) -> re.Pattern[str] | None:
     """One alternation per topic; order does not matter because the boundaries decide."""
-    bodies = sorted({_pattern(_fold(k)) for k in keywords})
+    bodies = sorted({_pattern(k) for k in keywords})
     if not bodies:
         return None
     return re.compile(r"(?<!\w)(?:" + "|".join(bodies) + r")(?!\w)")
 
 
-@dataclass(frozen=True, slots=True)
-class _Rule:
-    topic_id: str
-    anywhere: re.Pattern[str] | None
-    title_only: re.Pattern[str] | None
-    categories: frozenset[str]
+# Which masks a keyword sets: a topic found outright, or a phrase of that topic to verify.
+_ANY, _TITLE, _PHRASE_ANY, _PHRASE_TITLE = range(4)
+_Masks = tuple[int, int, int, int]
+_NONE: _Masks = (0, 0, 0, 0)
+
+
+def _or(a: _Masks, b: _Masks) -> _Masks:
+    return (a[0] | b[0], a[1] | b[1], a[2] | b[2], a[3] | b[3])
+
+
+def _flag(kind: int, bit: int) -> _Masks:
+    return (bit if kind == 0 else 0, bit if kind == 1 else 0, bit if kind == 2 else 0,
+            bit if kind == 3 else 0)  # fmt: skip
+
+
+class _Lexicon:
+    """Every one-word keyword, indexed so that a word is looked up, not searched for.
+
+    A one-word keyword (letters, digits and `*` only) matches exactly when some whole word
+    of the text (a run of `\\w`) matches it from start to end: its boundaries say so. So the
+    text is split into words once and each distinct word is checked against a dict of exact
+    keywords, a dict of prefixes (`war*`), and the few other wildcard shapes (`*оборон*`,
+    `defen*e`). A phrase (`обліков* ставк*`, `F-16*`) can only match where its first word
+    does, so its first word is indexed the same way and flags the phrase for a regex check.
+    """
+
+    __slots__ = ("_exact", "_hits", "_lengths", "_misses", "_others", "_prefixes")
+
+    def __init__(self) -> None:
+        self._exact: dict[str, _Masks] = {}
+        self._prefixes: dict[str, _Masks] = {}
+        self._lengths: tuple[int, ...] = ()
+        self._others: list[tuple[re.Pattern[str], _Masks]] = []
+        self._hits: dict[str, _Masks] = {}
+        self._misses: set[str] = set()
+
+    def add(self, word: str, masks: _Masks) -> None:
+        """Index one folded word shape (no spaces, `*` for any letters)."""
+        body = word.rstrip("*")
+        if "*" not in word:
+            self._exact[word] = _or(self._exact.get(word, _NONE), masks)
+        elif "*" not in body:
+            self._prefixes[body] = _or(self._prefixes.get(body, _NONE), masks)
+            self._lengths = tuple(sorted({*self._lengths, len(body)}))
+        else:
+            pattern = re.compile(r"\w*".join(re.escape(part) for part in word.split("*")))
+            self._others.append((pattern, masks))
+
+    def _lookup(self, word: str) -> _Masks:
+        masks = self._exact.get(word, _NONE)
+        for length in self._lengths:
+            if length > len(word):
+                break
+            found = self._prefixes.get(word[:length])
+            if found is not None:
+                masks = _or(masks, found)
+        for pattern, flags in self._others:
+            if pattern.fullmatch(word):
+                masks = _or(masks, flags)
+        return masks
+
+    def masks(self, words: set[str]) -> _Masks:
+        """The masks of every keyword some word in `words` matches.
+
+        Results per word are cached: news repeats its vocabulary, so nearly every word of
+        an item has been looked up before and costs one set operation.
+        """
+        for word in words.difference(self._hits, self._misses):
+            if len(self._hits) + len(self._misses) >= _MAX_WORDS:
+                self._hits.clear()
+                self._misses.clear()
+            masks = self._lookup(word)
+            if masks == _NONE:
+                self._misses.add(word)
+            else:
+                self._hits[word] = masks
+        total = _NONE
+        for word in words.intersection(self._hits):
+            total = _or(total, self._hits.get(word) or self._lookup(word))
+        return total
+
+
+_WORD = re.compile(r"\w+")
+_ONE_WORD = re.compile(r"[\w*]+")
+_FIRST_WORD = re.compile(r"[\w*]*")
+_MAX_WORDS = 200_000  # cached word lookups before the cache starts over (~20 MB)
 
 
 class TopicMatcher:
     """The compiled rules of one topic set; build once, call `match` per item."""
 
-    __slots__ = ("_order", "_rules")
+    __slots__ = ("_always", "_categories", "_ids", "_lexicon", "_order", "_phrases")
 
     def __init__(self, topics: Iterable[Topic]) -> None:
         """Raises ValueError naming the topic and keyword if a keyword cannot work."""
-        rules: list[_Rule] = []
-        for topic in topics:
-            anywhere: list[str] = []
-            title_only: list[str] = []
+        lexicon = _Lexicon()
+        ids: list[str] = []
+        categories: dict[str, int] = {}
+        phrases: list[tuple[re.Pattern[str] | None, re.Pattern[str] | None]] = []
+        always = 0  # topics with a phrase whose first word cannot be indexed: always checked
+        for index, topic in enumerate(topics):
+            bit = 1 << index
+            ids.append(topic.id)
+            phrase_any: list[str] = []
+            phrase_title: list[str] = []
             for language, words in topic.keywords.items():
                 for word in words:
                     problem = keyword_problem(word)
                     if problem:
                         raise ValueError(f"topic {topic.id!r}, {language} keywords: {problem}")
                     stripped = word.strip()
-                    if stripped.startswith(_TITLE_ONLY):
-                        title_only.append(stripped.removeprefix(_TITLE_ONLY).strip())
+                    title_only = stripped.startswith(_TITLE_ONLY)
+                    body = _fold(stripped.removeprefix(_TITLE_ONLY).strip())
+                    if _ONE_WORD.fullmatch(body):
+                        lexicon.add(body, _flag(_TITLE if title_only else _ANY, bit))
+                        continue
+                    (phrase_title if title_only else phrase_any).append(body)
+                    first = _FIRST_WORD.match(body)
+                    head = first.group() if first else ""
+                    if head.strip("*"):
+                        lexicon.add(head, _flag(_PHRASE_TITLE if title_only else _PHRASE_ANY, bit))
                     else:
-                        anywhere.append(stripped)
-            rules.append(
-                _Rule(
-                    topic_id=topic.id,
-                    anywhere=_compile(anywhere),
-                    title_only=_compile(title_only),
-                    categories=frozenset(_fold_category(c) for c in topic.categories) - {""},
-                )
-            )
-        self._rules = tuple(rules)
-        self._order = {rule.topic_id: i for i, rule in enumerate(rules)}
+                        always |= bit
+            phrases.append((_compile(phrase_any), _compile(phrase_title)))
+            for category in topic.categories:
+                folded = _fold_category(category)
+                if folded:
+                    categories[folded] = categories.get(folded, 0) | bit
+        self._lexicon = lexicon
+        self._ids = tuple(ids)
+        self._order = {topic_id: i for i, topic_id in enumerate(ids)}
+        self._categories = categories
+        self._phrases = tuple(phrases)
+        self._always = always
 
     def match(
         self,
@@ -131,25 +225,40 @@ class TopicMatcher:
         fixed: Sequence[str] = (),
     ) -> tuple[str, ...]:
         """Topic ids of an item, in configured order; fixed ids not configured come last."""
-        found: set[str] = set(fixed)
         folded_title = _fold(title)
-        folded_summary = _fold(summary)
-        feed_categories = {_fold_category(c) for c in categories}
-        for rule in self._rules:
-            if rule.topic_id in found:
-                continue
-            if (
-                not rule.categories.isdisjoint(feed_categories)
-                or (rule.title_only is not None and rule.title_only.search(folded_title))
-                or (
-                    rule.anywhere is not None
-                    and (rule.anywhere.search(folded_title) or rule.anywhere.search(folded_summary))
-                )
+        folded_summary = _fold(summary) if summary else ""
+        in_title = self._lexicon.masks(set(_WORD.findall(folded_title)))
+        in_summary = (
+            self._lexicon.masks(set(_WORD.findall(folded_summary))) if folded_summary else _NONE
+        )
+        found = in_title[_ANY] | in_title[_TITLE] | in_summary[_ANY]
+        for category in categories:
+            found |= self._categories.get(_fold_category(category), 0)
+        for fixed_id in fixed:
+            index = self._order.get(fixed_id)
+            if index is not None:
+                found |= 1 << index
+        anywhere = (in_title[_PHRASE_ANY] | in_summary[_PHRASE_ANY] | self._always) & ~found
+        title_only = (in_title[_PHRASE_TITLE] | self._always) & ~found
+        for index in _bits(anywhere | title_only):
+            phrase_any, phrase_title = self._phrases[index]
+            if (title_only >> index & 1 and phrase_title and phrase_title.search(folded_title)) or (
+                anywhere >> index & 1
+                and phrase_any
+                and (phrase_any.search(folded_title) or phrase_any.search(folded_summary))
             ):
-                found.add(rule.topic_id)
-        known = [rule.topic_id for rule in self._rules if rule.topic_id in found]
+                found |= 1 << index
+        known = [topic_id for index, topic_id in enumerate(self._ids) if found >> index & 1]
         unknown = [t for t in dict.fromkeys(fixed) if t not in self._order]
         return (*known, *unknown)
+
+
+def _bits(mask: int) -> Iterable[int]:
+    """Indexes of the set bits of `mask`, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
 
 
 _last: tuple[tuple[Topic, ...], TopicMatcher] | None = None

@@ -35,6 +35,7 @@ _TRACKING = frozenset(
 )  # fmt: skip
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 # WordPress appends this to every excerpt; it says nothing about the story.
+_WP_FOOTER_WORDS = " appeared first on "
 _WP_FOOTER = re.compile(r"\s*The post .{1,400}? appeared first on .{1,200}?\.?\s*$", re.S)
 
 
@@ -57,7 +58,10 @@ def normalise(entry: RawEntry, *, base_url: str, fetched_at: datetime) -> Normal
     `base_url` is the URL the document was fetched from (after redirects);
     `fetched_at` stands in for a missing or future publication time.
     """
-    summary = shorten(_WP_FOOTER.sub("", html_to_text(entry.summary)), MAX_SUMMARY)
+    summary = html_to_text(entry.summary)
+    if _WP_FOOTER_WORDS in summary:  # the regex tries every position: skip it when it cannot match
+        summary = _WP_FOOTER.sub("", summary)
+    summary = shorten(summary, MAX_SUMMARY)
     title = html_to_text(entry.title) or _title_from(summary)
     if not title:
         return None

@@ -6,7 +6,6 @@ import html
 import re
 from html.parser import HTMLParser
 
-_SPACE = re.compile(r"\s+")
 # Invisible characters that would make two equal titles differ, or a title look empty.
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b-\u200d\u2060\ufeff]")
 _TAG_HINT = re.compile(r"<[A-Za-z!/?]")
@@ -16,6 +15,18 @@ _SKIP = frozenset({"script", "style", "template", "noscript", "head"})
 _BLOCK = frozenset(
     {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th"}
     | {"blockquote", "section", "article", "header", "footer", "figure", "figcaption", "hr"}
+)
+# The tags feeds put in summaries, read without html.parser (see `_simple_text`). Nothing
+# html.parser reads as raw text (script, style) and nothing we skip is among them.
+_SIMPLE = _BLOCK | frozenset(
+    {"a", "b", "i", "u", "s", "em", "strong", "span", "img", "small", "sup", "sub", "code"}
+    | {"abbr", "cite", "q", "mark", "del", "ins", "time", "font", "table", "tbody", "thead"}
+)
+_WS = "[ \t\n\r\f]"  # html.parser's separators inside a tag (not Unicode spaces)
+_SIMPLE_TAG = re.compile(
+    rf"<([a-zA-Z][a-zA-Z0-9]*)(?:{_WS}+[a-zA-Z_:][-a-zA-Z0-9_:.]*"
+    rf"""(?:{_WS}*={_WS}*(?:"[^"<>]*"|'[^'<>]*'|[^ \t\n\r\f"'=<>`]+))?)*{_WS}*/?>"""
+    rf"|</([a-zA-Z][a-zA-Z0-9]*){_WS}*>"
 )
 
 
@@ -43,8 +54,12 @@ class _TextCollector(HTMLParser):
 
 
 def collapse(text: str) -> str:
-    """One space between words, no invisible characters, no edges."""
-    return _SPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
+    """One space between words, no invisible characters, no edges.
+
+    `str.split()` splits on exactly the characters `\\s` matches (both use Unicode
+    whitespace) and is several times faster than a regex substitution on long summaries.
+    """
+    return " ".join(_INVISIBLE.sub("", text).split())
 
 
 def html_to_text(fragment: str) -> str:
@@ -52,7 +67,9 @@ def html_to_text(fragment: str) -> str:
     if not fragment:
         return ""
     text = fragment
-    if _TAG_HINT.search(text):
+    if _TAG_HINT.search(text) and (simple := _simple_text(text)) is not None:
+        text = simple
+    elif _TAG_HINT.search(text):
         collector = _TextCollector()
         try:
             collector.feed(text)
@@ -65,6 +82,39 @@ def html_to_text(fragment: str) -> str:
             break
         text = _ENTITY.sub(_unescape_one, text)
     return collapse(text)
+
+
+def _simple_text(fragment: str) -> str | None:
+    """What `_TextCollector` makes of `fragment`, if it is simple HTML; else None.
+
+    Simple: every `<` opens a well-formed tag from `_SIMPLE` whose attribute values hold no
+    `<`, `>` or stray quotes. Such fragments (nearly all feed summaries) need no parser: the
+    text between tags, unescaped, with a space for each block tag. About 5x faster than
+    html.parser, whose per-call overhead dominates for short summaries.
+    """
+    parts: list[str] = []
+    pos = 0
+    for tag in _SIMPLE_TAG.finditer(fragment):
+        if not _add_text(parts, fragment[pos : tag.start()]):
+            return None
+        name = (tag.group(1) or tag.group(2)).lower()
+        if name not in _SIMPLE:
+            return None
+        if name in _BLOCK:
+            parts.append(" ")
+        pos = tag.end()
+    if not _add_text(parts, fragment[pos:]):
+        return None
+    return "".join(parts)
+
+
+def _add_text(parts: list[str], text: str) -> bool:
+    """Append text found between tags as html.parser would; False if it holds a `<`."""
+    if "<" in text:
+        return False
+    if text:
+        parts.append(html.unescape(text) if "&" in text else text)
+    return True
 
 
 def _unescape_one(match: re.Match[str]) -> str:
