@@ -65,8 +65,10 @@ async def store_items(
         for item in items
     ]
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(ItemRow).on_conflict_do_nothing(index_elements=["source_id", "key"])
-    result = await session.execute(stmt.returning(ItemRow.id), rows)
+    # Core insert on the table (not the ORM entity): one multi-row INSERT, no ORM bookkeeping.
+    table = ItemRow.metadata.tables["items"]
+    stmt = insert(table).on_conflict_do_nothing(index_elements=["source_id", "key"])
+    result = await session.execute(stmt.returning(table.c.id), rows)
     return len(result.all())
 
 
