@@ -57,16 +57,20 @@ async def chat_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> s
 
 
 async def may_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """In groups only administrators change settings (channels: posting admins only)."""
+    """In groups and channels only administrators change settings.
+
+    A post signed by the chat itself comes from an admin: an anonymous group admin, or
+    anyone who may post in a channel. A post signed by another chat (a linked channel,
+    a user's own channel) proves nothing.
+    """
     chat, user = update.effective_chat, update.effective_user
-    if chat is None or not is_group(chat):
+    if chat is None or chat.type == Chat.PRIVATE:
         return True
+    message = update.effective_message
+    if update.callback_query is None and message is not None and message.sender_chat is not None:
+        return message.sender_chat.id == chat.id
     if user is None:
         return False
-    if user.id == chat.id or (
-        update.message is not None and update.message.sender_chat is not None
-    ):
-        return True  # anonymous admin posting as the group
     try:
         member = await context.bot.get_chat_member(chat.id, user.id)
     except TelegramError as exc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Chat, Update
 from telegram.ext import ContextTypes
 
 from bot.handlers.common import chat_language, is_group, reply
@@ -15,7 +15,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
-    if chat is not None and is_group(chat):
+    if chat is not None and chat.type != Chat.PRIVATE:
         message = update.effective_message
         text = message.text if message and message.text else ""
         command = text.split()[0] if text else ""

@@ -372,6 +372,46 @@ class FakeTelegram:
                 return None
         return self.inject_update({"message": message})
 
+    def add_channel(
+        self, chat_id: int, title: str = "Test channel", *, admins: Iterable[int] = ()
+    ) -> FakeChat:
+        """A channel with the bot as an administrator (bots post in channels only as admins)."""
+        if chat_id >= 0:
+            raise ValueError("channel ids are negative (-100...)")
+        for uid in admins:
+            if uid not in self._users:
+                self.add_user(uid)
+        chat = FakeChat(
+            chat_id, "channel", title=title, admins=list(admins), bot_status="administrator"
+        )
+        self._chats[chat_id] = chat
+        return chat
+
+    async def channel_posts(self, chat_id: int, text: str) -> int:
+        """An admin posts ``text`` in the channel: a ``channel_post`` update, signed by the
+        channel itself (no ``from``), as Telegram delivers it to an admin bot."""
+        chat = self._known_chat(chat_id)
+        post: JSON = {
+            "message_id": chat.take_message_id(),
+            "sender_chat": chat.to_api(),
+            "chat": chat.to_api(),
+            "date": int(time.time()),
+            "text": text,
+        }
+        entities = [
+            {
+                "type": "bot_command",
+                "offset": utf16_len(text[: m.start()]),
+                "length": utf16_len(m.group()),
+            }
+            for m in _COMMAND.finditer(text)
+        ]
+        if entities:
+            post["entities"] = entities
+        self._user_messages[(chat_id, post["message_id"])] = post
+        self._user_acted(chat)
+        return self.inject_update({"channel_post": post})
+
     async def user_presses(
         self,
         chat_id: int,

@@ -62,7 +62,7 @@ class FakeUser:
         return user
 
 
-ChatType = Literal["private", "group", "supergroup"]
+ChatType = Literal["private", "group", "supergroup", "channel"]
 BotStatus = Literal["member", "administrator", "left", "kicked"]
 
 
