@@ -64,12 +64,17 @@ async def store_items(
         }
         for item in items
     ]
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    # Core insert on the table (not the ORM entity): one multi-row INSERT, no ORM bookkeeping.
+    # A Core insert on the table (no ORM bookkeeping). SQLite runs it as one C-level
+    # executemany whose rowcount is the number of rows inserted; asyncpg reports no
+    # rowcount for executemany, so PostgreSQL counts the RETURNING rows instead.
     table = ItemRow.metadata.tables["items"]
-    stmt = insert(table).on_conflict_do_nothing(index_elements=["source_id", "key"])
-    result = await session.execute(stmt.returning(table.c.id), rows)
-    return len(result.all())
+    if dialect == "postgresql":
+        stmt = pg_insert(table).on_conflict_do_nothing(index_elements=["source_id", "key"])
+        result = await session.execute(stmt.returning(table.c.id), rows)
+        return len(result.all())
+    lite = sqlite_insert(table).on_conflict_do_nothing(index_elements=["source_id", "key"])
+    result = await session.execute(lite, rows)
+    return int(getattr(result, "rowcount", 0))  # a CursorResult for an executemany
 
 
 async def known_keys(session: AsyncSession, source_id: str, keys: Sequence[str]) -> set[str]:
