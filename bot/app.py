@@ -26,6 +26,7 @@ from bot.db.migrate import upgrade
 from bot.delivery import attach as attach_delivery
 from bot.handlers.errors import on_error
 from bot.i18n.commands import COMMANDS
+from bot.telegram_http import AiohttpRequest
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +54,8 @@ def build_application(rt: Runtime) -> AnyApp:
         .base_file_url(tg.api_base_url.replace("/bot", "/file/bot"))
         .rate_limiter(limiter)
         .concurrent_updates(8)
-        .connect_timeout(10)
-        .read_timeout(15)
-        .get_updates_read_timeout(40)
+        .request(AiohttpRequest(connect_timeout=10, read_timeout=15))
+        .get_updates_request(AiohttpRequest(connections=2, read_timeout=40))
         .build()
     )
     app.bot_data["runtime"] = rt
