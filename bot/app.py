@@ -21,7 +21,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from bot import handlers, jobs
 from bot.config import Config
 from bot.context import Runtime, utc_now
-from bot.db.engine import Database, make_engine
+from bot.db.engine import Database, DatabaseUnavailable, make_engine
 from bot.db.migrate import upgrade
 from bot.delivery import attach as attach_delivery
 from bot.handlers.errors import on_error
@@ -154,7 +154,7 @@ def run(config: Config) -> int:
 
     try:
         asyncio.run(main())
-    except StartupError as exc:
+    except (StartupError, DatabaseUnavailable) as exc:
         log.error("%s", exc)
         return 1
     return 0

@@ -12,7 +12,7 @@ from datetime import UTC
 from bot import config as config_module
 from bot import logs
 from bot.config import Config, ConfigError
-from bot.db.engine import Database, make_engine
+from bot.db.engine import Database, DatabaseUnavailable, make_engine
 from bot.db.migrate import upgrade
 
 
@@ -313,6 +313,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "`newsbot check-config` again",
             file=sys.stderr,
         )
+        return 1
+    except DatabaseUnavailable as exc:
+        print(f"newsbot: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -92,3 +92,19 @@ def test_check_config_reports_bad_keywords_and_selectors(tmp_path: Path) -> None
     assert result.returncode == 1
     assert "topics[0].keywords.en[0]" in result.stderr
     assert "sources[0].html.item" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+asyncpg://newsbot:hunter2@127.0.0.1:1/newsbot",
+        "sqlite+aiosqlite:////nonexistent-dir/newsbot.db",
+    ],
+)
+def test_unreachable_database_is_one_clear_line(tmp_path: Path, url: str) -> None:
+    result = newsbot("db", "upgrade", cwd=tmp_path, env={"NEWSBOT_DATABASE_URL": url})
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "cannot use the database" in lines[0]
+    assert "NEWSBOT_DATABASE_URL" in lines[0]
+    assert "hunter2" not in result.stderr and "Traceback" not in result.stderr

@@ -41,6 +41,18 @@ def make_engine(url: str, *, schema: str | None = None) -> AsyncEngine:
     return create_async_engine(url, pool_size=10, max_overflow=10, **kwargs)
 
 
+class DatabaseUnavailable(Exception):
+    """The database cannot be opened; the message names it (password hidden) and why."""
+
+    def __init__(self, url: str, cause: BaseException) -> None:
+        where = make_url(url).render_as_string(hide_password=True)
+        reason = str(getattr(cause, "orig", None) or cause).splitlines()[0]
+        super().__init__(
+            f"cannot use the database {where}: {reason}. "
+            "Check database.url or NEWSBOT_DATABASE_URL, and that the server is running."
+        )
+
+
 class Database:
     """The engine plus a session factory; `transaction()` is the one way to write."""
 

@@ -7,7 +7,10 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.db.engine import DatabaseUnavailable
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -25,8 +28,11 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     def run(connection: Connection) -> None:
         command.upgrade(_alembic_config(connection), revision)
 
-    async with engine.begin() as conn:
-        await conn.run_sync(run)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(run)
+    except (OSError, OperationalError, InterfaceError) as exc:
+        raise DatabaseUnavailable(str(engine.url), exc) from exc
 
 
 async def current(engine: AsyncEngine) -> str | None:
