@@ -37,6 +37,19 @@ class StartupError(Exception):
     """The bot cannot start; the message says what to do."""
 
 
+def _startup_error(exc: TelegramError, api_base_url: str) -> StartupError:
+    """Why the bot could not say hello to Telegram; never quotes the token (PTB's does)."""
+    if isinstance(exc, InvalidToken):
+        return StartupError(
+            "Telegram rejected the bot token; check NEWSBOT_TOKEN or telegram.token "
+            "(@BotFather shows the token of each of your bots)"
+        )
+    return StartupError(
+        f"cannot reach the Telegram Bot API at {api_base_url}: {type(exc).__name__}; "
+        "check the network or telegram.api_base_url"
+    )
+
+
 def build_application(rt: Runtime) -> AnyApp:
     """The PTB Application talking to `telegram.api_base_url`, rate limited per config."""
     tg = rt.config.telegram
@@ -98,16 +111,9 @@ async def serve(
             rt.http = http
             try:
                 await app.initialize()
-            except InvalidToken as exc:
-                raise StartupError(
-                    "Telegram rejected the bot token; check NEWSBOT_TOKEN or telegram.token "
-                    f"(@BotFather shows it): {exc.message}"
-                ) from None
-            except NetworkError as exc:
-                raise StartupError(
-                    f"cannot reach the Telegram Bot API at {config.telegram.api_base_url}: "
-                    f"{exc.message}; check the network or telegram.api_base_url"
-                ) from None
+            except (InvalidToken, NetworkError) as exc:
+                await app.bot.shutdown()  # the HTTP sessions opened before getMe failed
+                raise _startup_error(exc, config.telegram.api_base_url) from None
             rt.bot_username = app.bot.username
             try:
                 await _set_commands(app)

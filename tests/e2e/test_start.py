@@ -67,3 +67,45 @@ async def test_help_and_unknown_command(fake_telegram: FakeTelegram, db_url: str
         assert "/help" in unknown.text
     assert fake.my_commands(language_code="uk"), "a Ukrainian command menu is set"
     assert fake.my_commands(), "a default command menu is set"
+
+
+async def test_a_rejected_token_is_a_clear_startup_error(
+    fake_telegram: FakeTelegram, db_url: str
+) -> None:
+    import asyncio
+
+    import pytest
+
+    from bot.app import StartupError, serve
+    from bot.config import validate
+
+    config = validate(
+        {
+            "telegram": {"token": "999:WRONG", "api_base_url": fake_telegram.base_url},
+            "database": {"url": db_url},
+        },
+        env={},
+    )
+    with pytest.raises(StartupError, match="rejected the bot token") as err:
+        await serve(config, asyncio.Event())
+    assert "WRONG" not in str(err.value)
+
+
+async def test_an_unreachable_bot_api_is_a_clear_startup_error(db_url: str) -> None:
+    import asyncio
+
+    import pytest
+
+    from bot.app import StartupError, serve
+    from bot.config import validate
+
+    config = validate(
+        {
+            "telegram": {"token": "1:SECRET", "api_base_url": "http://127.0.0.1:1/bot"},
+            "database": {"url": db_url},
+        },
+        env={},
+    )
+    with pytest.raises(StartupError, match="cannot reach the Telegram Bot API") as err:
+        await serve(config, asyncio.Event())
+    assert "SECRET" not in str(err.value)
