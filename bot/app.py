@@ -26,6 +26,7 @@ from bot.db.migrate import upgrade
 from bot.delivery import attach as attach_delivery
 from bot.handlers.errors import on_error
 from bot.i18n.commands import COMMANDS
+from bot.ingest_cpu import stop_processes
 from bot.telegram_http import AiohttpRequest
 
 log = logging.getLogger(__name__)
@@ -144,6 +145,7 @@ async def serve(
                 await delivery.stop()  # sends in flight finish and are recorded first
                 await app.stop()
                 await app.shutdown()
+                await asyncio.to_thread(stop_processes)  # the poll cycle's worker processes
     finally:
         await db.dispose()
 

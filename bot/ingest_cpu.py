@@ -24,6 +24,7 @@ import multiprocessing
 import os
 import pickle
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -147,7 +148,7 @@ _state_lock = threading.Lock()
 _WORKER_NICENESS = 10  # the event loop first; workers get every cycle it leaves
 
 
-def _worker_started() -> None:
+def _worker_started(parent: int) -> None:
     """Process pool initializer: lower priority, then pay the ~1 s model load up front.
 
     Lower priority because the event loop (chats, fetches, database writes) is the
@@ -157,7 +158,16 @@ def _worker_started() -> None:
     """
     with contextlib.suppress(AttributeError, OSError):  # not on POSIX, or not allowed
         os.nice(_WORKER_NICENESS)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     load_model()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose bot was killed (kill -9, OOM) exits too instead of lingering with
+    its ~180 MB: the pool's own shutdown never runs in that case."""
+    while os.getppid() == parent:
+        time.sleep(2)
+    os._exit(0)
 
 
 def _ready() -> None:
@@ -178,6 +188,7 @@ def start_processes(count: int) -> None:
             max_workers=count,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_worker_started,
+            initargs=(os.getpid(),),  # read here: the bot may die before a worker starts
         )
         for _ in range(count):
             _pool.submit(_ready)
