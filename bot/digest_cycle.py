@@ -37,10 +37,11 @@ BATCH = 200
 
 @dataclass(frozen=True, slots=True)
 class ManualDigest:
-    """What /digest produced: a digest to send, or when the chat last had news."""
+    """What /digest produced: a digest to send, or since when (in which zone) nothing is new."""
 
     digest: RenderedDigest
-    last_digest_at: datetime | None
+    since: datetime  # the chat's last digest, else its subscription
+    timezone: str
 
 
 @dataclass
@@ -55,14 +56,18 @@ class DigestBuilder:
     on_enqueued: Callable[[], None] = field(default=lambda: None)
 
     def compose(
-        self, items: Sequence[StoredItem], chat: ChatSettings, now: datetime
+        self,
+        items: Sequence[StoredItem],
+        chat: ChatSettings,
+        now: datetime,
+        max_items: int | None = None,
     ) -> RenderedDigest:
         return compose_digest(
             items,
             chat=chat,
             topics=self.topics,
             now=now,
-            max_items=self.config.max_items,
+            max_items=max_items or self.config.max_items,
             window=self.config.same_story_window,
         )
 
@@ -153,10 +158,10 @@ class DigestBuilder:
                 stored_since=row.subscribed_at,
             )
             digest = self.compose(items, settings, now)
-            last = row.last_digest_at
+            since = row.last_digest_at or row.subscribed_at
             if digest.empty:
                 row.watermark = max(row.watermark, bound)
-                return ManualDigest(digest, last)
+                return ManualDigest(digest, since, settings.timezone)
             await digests_repo.enqueue(
                 session,
                 row,
@@ -167,7 +172,7 @@ class DigestBuilder:
                 watermark=bound,
             )
         self.on_enqueued()
-        return ManualDigest(digest, last)
+        return ManualDigest(digest, since, settings.timezone)
 
     async def latest(
         self, settings: ChatSettings, *, within: timedelta = timedelta(hours=24), limit: int = 10
@@ -178,11 +183,4 @@ class DigestBuilder:
             items = await items_repo.recent_items(
                 session, since=now - within, source_names=self.source_names
             )
-        return compose_digest(
-            items,
-            chat=settings,
-            topics=self.topics,
-            now=now,
-            max_items=limit,
-            window=self.config.same_story_window,
-        )
+        return self.compose(items, settings, now, max_items=limit)

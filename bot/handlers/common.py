@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from telegram import Chat, ChatMember, InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -128,6 +129,15 @@ def describe(settings: ChatSettings, rt: Runtime) -> tuple[str, str]:
         languages=languages_text(settings),
     )
     return what, when_text(settings)
+
+
+def local_when(moment: datetime, timezone: str, now: datetime) -> str:
+    """ "20:00" today, else "29.01 08:00", in the chat's zone."""
+    zone = ZoneInfo(timezone)
+    local = moment.astimezone(zone)
+    if local.date() == now.astimezone(zone).date():
+        return local.strftime("%H:%M")
+    return local.strftime("%d.%m %H:%M")
 
 
 def due_at(settings: ChatSettings, now: datetime) -> datetime | None:

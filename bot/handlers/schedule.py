@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, time
-from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -15,6 +14,7 @@ from bot.handlers.common import (
     due_at,
     esc,
     load_settings,
+    local_when,
     refuse_unless_admin,
     reply,
     runtime,
@@ -45,15 +45,6 @@ def schedule_reply(settings: ChatSettings, now: datetime) -> str:
     if not settings.active:
         lines.append(t(lang, "schedule.inactive"))
     return "\n".join(lines)
-
-
-def local_when(moment: datetime, timezone: str, now: datetime) -> str:
-    """ "20:00" today, else "29.01 08:00", in the chat's zone."""
-    zone = ZoneInfo(timezone)
-    local = moment.astimezone(zone)
-    if local.date() == now.astimezone(zone).date():
-        return local.strftime("%H:%M")
-    return local.strftime("%d.%m %H:%M")
 
 
 async def schedule_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

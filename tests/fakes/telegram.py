@@ -93,6 +93,18 @@ _COMMAND = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?")
 _BOT_COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 
 
+def _command_entities(text: str) -> list[JSON]:
+    """`bot_command` entities for every /command in the text, offsets in UTF-16 units."""
+    return [
+        {
+            "type": "bot_command",
+            "offset": utf16_len(text[: m.start()]),
+            "length": utf16_len(m.group()),
+        }
+        for m in _COMMAND.finditer(text)
+    ]
+
+
 @dataclass
 class _Fault:
     method: str
@@ -343,15 +355,7 @@ class FakeTelegram:
             "date": int(time.time()),
             "text": text,
         }
-        entities = [
-            {
-                "type": "bot_command",
-                "offset": utf16_len(text[: m.start()]),
-                "length": utf16_len(m.group()),
-            }
-            for m in _COMMAND.finditer(text)
-        ]
-        if entities:
+        if entities := _command_entities(text):
             message["entities"] = entities
         replied = None
         if reply_to is not None:
@@ -398,15 +402,7 @@ class FakeTelegram:
             "date": int(time.time()),
             "text": text,
         }
-        entities = [
-            {
-                "type": "bot_command",
-                "offset": utf16_len(text[: m.start()]),
-                "length": utf16_len(m.group()),
-            }
-            for m in _COMMAND.finditer(text)
-        ]
-        if entities:
+        if entities := _command_entities(text):
             post["entities"] = entities
         self._user_messages[(chat_id, post["message_id"])] = post
         self._user_acted(chat)
