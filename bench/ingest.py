@@ -16,6 +16,9 @@ afterwards). Figures, all from the same run:
 - not_modified_ms_per_source: the same cycle again, every source answering 304;
 - peak_rss_mb: peak resident memory of this process (the server's is apart with
   `--server subprocess`);
+- first_cycle_cpu_s: CPU seconds the first cycle cost this process ("main": event loop,
+  HTTP, database threads), the ingest worker processes, and the feed server child; wall
+  time on two shared cores swings with what else runs, these do much less;
 - max_loop_lag_ms: worst lateness of a ticker that wakes every 10 ms during the cycles.
 
 The server runs in a child process by default so its CPU work does not share the
@@ -193,11 +196,12 @@ async def serve_forever(feeds: int, items: int) -> None:
 @asynccontextmanager
 async def feed_server(
     mode: str, feeds: int, items: int, docs: list[tuple[str, bytes, str]]
-) -> AsyncIterator[str]:
+) -> AsyncIterator[tuple[str, int | None]]:
+    """The server's base URL, and its process id when it runs in a child."""
     if mode == "inproc":
         async with FeedServer() as server:
             add_all(server, docs)
-            yield server.base_url
+            yield server.base_url, None
         return
     child = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -215,7 +219,7 @@ async def feed_server(
         base_url = (await child.stdout.readline()).decode().strip()
         if not base_url.startswith("http"):
             raise RuntimeError("the feed server child did not start")
-        yield base_url
+        yield base_url, child.pid
     finally:
         child.stdin.close()
         await child.wait()
@@ -250,6 +254,26 @@ async def database(url: str | None) -> AsyncIterator[Database]:
         admin = await asyncpg.connect(admin_dsn)
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+
+
+def children_cpu() -> dict[int, float]:
+    """CPU seconds so far of each child process of this one (Linux /proc; {} elsewhere)."""
+    me, tick, found = os.getpid(), os.sysconf("SC_CLK_TCK"), {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == me:  # fields: state, ppid, ..., utime (11), stime (12)
+            found[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    return found
+
+
+def own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 class LagMeter:
@@ -287,7 +311,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     polling = PollingConfig(concurrency=args.concurrency, per_host=args.concurrency)
     clock = lambda: NOW  # noqa: E731
     async with (
-        feed_server(args.server, args.feeds, args.items, docs) as base_url,
+        feed_server(args.server, args.feeds, args.items, docs) as (base_url, server_pid),
         database(args.database_url) as db,
         aiohttp.ClientSession() as http,
     ):
@@ -301,9 +325,13 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         await poller.sync()
         detect_language("Прогрів моделі", ["uk", "en"])  # a one-off load (~1 s), not per cycle
         with LagMeter() as lag:
-            started = time.perf_counter()
+            started, cpu_before, children_before = time.perf_counter(), own_cpu(), children_cpu()
             first = await poller.cycle(force=True)
             first_s = time.perf_counter() - started
+            main_cpu = own_cpu() - cpu_before
+            children = {
+                pid: cpu - children_before.get(pid, 0.0) for pid, cpu in children_cpu().items()
+            }
             started = time.perf_counter()
             second = await poller.cycle(force=True)
             second_s = time.perf_counter() - started
@@ -319,6 +347,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "server": args.server,
         "concurrency": args.concurrency,
         "first_cycle_s": round(first_s, 2),
+        "first_cycle_cpu_s": {
+            "main": round(main_cpu, 2),
+            "workers": round(sum(v for pid, v in children.items() if pid != server_pid), 2),
+            "feed_server": round(children.get(server_pid or -1, 0.0), 2),
+        },
         "items_stored": stored,
         "items_per_s": round(stored / first_s),
         "parse_s": round(parse_s, 2),

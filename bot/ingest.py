@@ -15,8 +15,8 @@ import os
 import random
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -29,14 +29,17 @@ from bot.classify.topics import TopicMatcher
 from bot.config import PollingConfig
 from bot.db import items as items_repo
 from bot.db import sources as sources_repo
+from bot.db.batch import WriteBatcher
 from bot.db.engine import Database
 from bot.domain import FeedKind, FetchResult, FetchState, Item, ParsedFeed, Source, Topic
-from bot.ingest_cpu import TopicRules, classify, read, run_cpu, start_processes
+from bot.ingest_cpu import Read, TopicRules, read, run_cpu, start_processes
 from bot.sources.errors import ParseError
 from bot.sources.fetch import fetch
-from bot.sources.normalise import NormalEntry
 
 log = logging.getLogger(__name__)
+
+_RECENT_KEYS = 2000
+"""Stored keys a restarted poller skips classifying for a source: more than any feed lists."""
 
 POOL_MIN_SOURCES = 50
 """With `processes=None`, worker processes are started for at least this many sources:
@@ -111,21 +114,11 @@ class Poller:
         )
         self._by_id = {s.id: s for s in self.sources}
         # SQLite takes one writer at a time and makes the others busy-wait (unfairly: under
-        # load some waited past busy_timeout and failed). Queue writers here instead, in order.
-        self._write_lock: asyncio.Lock | None = (
-            asyncio.Lock() if self.db.dialect == "sqlite" else None
-        )
+        # load some waited past busy_timeout and failed). The batcher queues writers in
+        # order and lets the ones that finish together share a transaction.
+        self._batcher = WriteBatcher(self.db)
         self._unchanged: list[sources_repo.NotModified] = []
-
-    @asynccontextmanager
-    async def _writing(self) -> AsyncIterator[AsyncSession]:
-        """A write transaction; on SQLite, one at a time in arrival order."""
-        if self._write_lock is None:
-            async with self.db.transaction() as session:
-                yield session
-            return
-        async with self._write_lock, self.db.transaction() as session:
-            yield session
+        self._seen: dict[str, AbstractSet[str]] = {}  # each source's keys in its last read
 
     async def sync(self) -> None:
         """Register configured sources; new ones get a first check spread over a minute."""
@@ -134,8 +127,9 @@ class Poller:
             s.id: now + timedelta(seconds=random.uniform(0, min(60.0, s.interval.total_seconds())))
             for s in self.sources
         }
-        async with self._writing() as session:
-            await sources_repo.sync(session, self.sources, first_check=spread)
+        await self._batcher.run(
+            lambda session: sources_repo.sync(session, self.sources, first_check=spread)
+        )
 
     async def cycle(self, *, force: bool = False) -> list[PollReport]:
         """Poll every due source (every source with `force`); never raises for a source."""
@@ -161,8 +155,9 @@ class Poller:
         """
         unchanged, self._unchanged = self._unchanged, []
         if unchanged:
-            async with self._writing() as session:
-                await sources_repo.record_not_modified(session, unchanged)
+            await self._batcher.run(
+                lambda session: sources_repo.record_not_modified(session, unchanged)
+            )
 
     async def _guarded(self, state: sources_repo.SourceState) -> PollReport:
         source = self._by_id[state.id]
@@ -211,8 +206,9 @@ class Poller:
                 )
             )
             return PollReport(source.id, "not modified", seconds=time.monotonic() - started)
+        known = await self._known(source.id, first=state.last_ok_at is None)
         try:
-            done = await run_cpu(self._pooled, read, source, result, now)
+            done = await self._read(source, result, now, known)
             feed_url: str | None = None
             if done.feed.kind is FeedKind.HTML and done.feed.feed_url and not done.had_entries:
                 # A page that links its feed: read the feed, and remember it for next time.
@@ -221,45 +217,56 @@ class Poller:
                 if result.error is not None:
                     error = f"feed linked from the page: {result.error}"
                     return await self._fail(source, state, error, started, result.retry_after)
-                done = await run_cpu(self._pooled, read, source, result, now)
+                done = await self._read(source, result, now, known)
         except ParseError as exc:
             return await self._fail(source, state, str(exc), started)
-        feed, entries = done.feed, done.entries
-        # Classifying is the costly step: skip what this source already has (most of a feed).
-        async with self.db.transaction() as session:
-            known = await items_repo.known_keys(session, source.id, [e.key for e in entries])
-            first = state.last_ok_at is None and (
-                not known and not await sources_repo.has_items(session, source.id)
-            )
-        fresh = [entry for entry in entries if entry.key not in known]
-        items = await self._classify(source, feed, fresh) if fresh else []
-        history = self._history(items) if first else frozenset()
-        async with self._writing() as session:
+        feed, items = done.feed, done.items
+        history = self._history(items) if state.last_ok_at is None else frozenset()
+        next_check_at = self._next_check(source, now, result, feed)
+
+        async def store(session: AsyncSession) -> int:
             new = await items_repo.store_items(session, items, now=now, history_keys=history)
             await sources_repo.record_success(
                 session,
                 source.id,
                 now=now,
-                next_check_at=self._next_check(source, now, result, feed),
+                next_check_at=next_check_at,
                 etag=result.etag,
                 last_modified=result.last_modified,
                 kind=feed.kind.value,
                 feed_url=feed_url,
             )
+            return new
+
+        new = await self._batcher.run(store)
+        self._seen[source.id] = done.keys
         return PollReport(
             source.id,
             "ok",
             new_items=new,
-            seen_items=len(entries),
+            seen_items=len(done.keys),
             seconds=time.monotonic() - started,
         )
 
-    async def _classify(
-        self, source: Source, feed: ParsedFeed, entries: Sequence[NormalEntry]
-    ) -> list[Item]:
-        """Language and topics of each entry, off the loop."""
+    async def _known(self, source_id: str, *, first: bool) -> AbstractSet[str]:
+        """Keys not to classify again: the last read's, else the newest stored ones.
+
+        Storing is idempotent anyway (ON CONFLICT DO NOTHING); this only saves the CPU of
+        classifying what is already stored, which is most of a changed feed.
+        """
+        if first:
+            return frozenset()
+        seen = self._seen.get(source_id)
+        if seen is not None:
+            return seen
+        async with self.db.transaction() as session:
+            return await items_repo.recent_keys(session, source_id, limit=_RECENT_KEYS)
+
+    async def _read(
+        self, source: Source, result: FetchResult, now: datetime, known: AbstractSet[str]
+    ) -> Read:
         return await run_cpu(
-            self._pooled, classify, source, feed.language, entries, self._candidates, self._rules
+            self._pooled, read, source, result, now, known, self._candidates, self._rules
         )
 
     def _history(self, items: Sequence[Item]) -> frozenset[str]:
@@ -297,8 +304,8 @@ class Poller:
         backoff = min(base * random.uniform(0.9, 1.1), self.polling.max_backoff)
         if retry_after is not None:
             backoff = max(backoff, min(retry_after, self.polling.max_backoff))
-        async with self._writing() as session:
-            count = await sources_repo.record_failure(
+        count = await self._batcher.run(
+            lambda session: sources_repo.record_failure(
                 session,
                 source.id,
                 now=now,
@@ -306,6 +313,7 @@ class Poller:
                 backoff=backoff,
                 forget_feed_url=forget_feed_url,
             )
+        )
         log.warning("source %s failed (%d in a row): %s", source.id, count, error)
         return PollReport(
             source.id,

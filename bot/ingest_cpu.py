@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copyreg
 import functools
 import hashlib
 import logging
@@ -26,9 +27,10 @@ import pickle
 import threading
 import time
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import ParamSpec, TypeVar
 
@@ -48,16 +50,29 @@ _R = TypeVar("_R")
 
 @dataclass(frozen=True, slots=True)
 class Read:
-    """A parsed document: its metadata (raw entries dropped, they are not sent back from a
-    worker process), whether it had any entries, and its normalised entries."""
+    """What one fetched document gave: its metadata (raw entries dropped: they are not sent
+    back from a worker process), whether it had entries, every entry's key (what to skip
+    next time), and the entries not already known, classified and ready to store."""
 
     feed: ParsedFeed
     had_entries: bool
-    entries: list[NormalEntry]
+    keys: frozenset[str]
+    items: list[Item]
 
 
-def read(source: Source, result: FetchResult, now: datetime) -> Read:
-    """Parse and normalise one fetched document; one entry per key, the first wins."""
+def read(
+    source: Source,
+    result: FetchResult,
+    now: datetime,
+    known: AbstractSet[str],
+    candidates: Sequence[str],
+    topics: TopicRules | TopicMatcher,
+) -> Read:
+    """Parse, normalise and classify one fetched document, in one trip to a worker.
+
+    One entry per key, the first wins. Entries whose key is in `known` are not classified
+    (classifying is the costly step, and most of a changed feed is already stored).
+    """
     feed = parse(
         result.body or b"", content_type=result.content_type, url=result.url, html=source.html
     )
@@ -66,7 +81,25 @@ def read(source: Source, result: FetchResult, now: datetime) -> Read:
         entry = normalise(raw, base_url=result.url, fetched_at=now)
         if entry is not None and entry.key not in found:
             found[entry.key] = entry
-    return Read(replace(feed, entries=()), bool(feed.entries), list(found.values()))
+    fresh = [entry for key, entry in found.items() if key not in known]
+    return Read(
+        feed=replace(feed, entries=()),
+        had_entries=bool(feed.entries),
+        keys=frozenset(found),
+        items=classify(source, feed.language, fresh, candidates, topics),
+    )
+
+
+_ITEM_FIELDS = tuple(field.name for field in fields(Item))
+
+
+def _item_fields(item: Item) -> tuple[type[Item], tuple[object, ...]]:
+    return Item, tuple(getattr(item, name) for name in _ITEM_FIELDS)
+
+
+# A slots dataclass pickles through Python-level __getstate__ (~5 µs an item); as a plain
+# tuple of its fields it pickles in C. Items are what the workers send back.
+copyreg.pickle(Item, _item_fields)
 
 
 class TopicRules:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
@@ -32,6 +33,7 @@ def make_engine(url: str, *, schema: str | None = None) -> AsyncEngine:
     parsed = make_url(url)
     kwargs: dict[str, Any] = {"pool_pre_ping": True}
     if parsed.get_backend_name() == "sqlite":
+        _check_sqlite_directory(url, parsed.database)
         kwargs = {"connect_args": {"timeout": 10}}
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
@@ -39,6 +41,18 @@ def make_engine(url: str, *, schema: str | None = None) -> AsyncEngine:
     if schema:
         kwargs["connect_args"] = {"server_settings": {"search_path": schema}}
     return create_async_engine(url, pool_size=10, max_overflow=10, **kwargs)
+
+
+def _check_sqlite_directory(url: str, database: str | None) -> None:
+    """Fail before connecting: aiosqlite's failed connect leaves a callback that, racing the
+    loop's shutdown, printed a thread traceback after our one-line error."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    directory = Path(database).expanduser().resolve().parent
+    if not directory.is_dir():
+        raise DatabaseUnavailable(
+            url, FileNotFoundError(f"the directory {directory} does not exist, create it")
+        )
 
 
 class DatabaseUnavailable(Exception):

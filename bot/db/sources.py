@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Boolean, Table, bindparam, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import ItemRow, SourceRow
+from bot.db.models import SourceRow
 from bot.domain import Source
 
 
@@ -56,7 +56,11 @@ def _state(row: SourceRow) -> SourceState:
 async def sync(
     session: AsyncSession, sources: Sequence[Source], *, first_check: dict[str, datetime]
 ) -> None:
-    """Make the table match the config; a changed URL starts its fetch state afresh."""
+    """Make the table match the config; a changed URL starts its fetch state afresh.
+
+    Afresh includes `last_ok_at`: the first read of the new URL is a first poll, whose
+    archive is history (see `bot.ingest`), so a moved source does not flood its chats.
+    """
     rows = {row.id: row for row in (await session.execute(select(SourceRow))).scalars()}
     for source in sources:
         row = rows.get(source.id)
@@ -71,7 +75,7 @@ async def sync(
             )
         elif row.url != source.url:
             row.url = source.url
-            row.feed_url = row.kind = row.etag = row.last_modified = None
+            row.feed_url = row.kind = row.etag = row.last_modified = row.last_ok_at = None
             row.error_count, row.last_error, row.failing_since = 0, None, None
             row.next_check_at = first_check.get(source.id)
     await session.flush()
@@ -89,9 +93,27 @@ async def due(session: AsyncSession, now: datetime) -> list[SourceState]:
     return [_state(row) for row in (await session.execute(stmt)).scalars()]
 
 
-async def has_items(session: AsyncSession, source_id: str) -> bool:
-    stmt = select(func.count()).select_from(ItemRow).where(ItemRow.source_id == source_id)
-    return bool((await session.execute(stmt.limit(1))).scalar_one())
+_SOURCES = cast(Table, SourceRow.__table__)
+# Built once (Core, bound parameters): a poll cycle records a thousand of these.
+_SUCCESS = (
+    update(_SOURCES)
+    .where(_SOURCES.c.id == bindparam("sid"))
+    .values(
+        last_checked_at=bindparam("now"),
+        last_ok_at=bindparam("now"),
+        next_check_at=bindparam("next_check"),
+        etag=bindparam("new_etag"),
+        last_modified=bindparam("new_last_modified"),
+        kind=func.coalesce(bindparam("new_kind"), _SOURCES.c.kind),
+        feed_url=case(
+            (bindparam("keep_feed_url", type_=Boolean), _SOURCES.c.feed_url),
+            else_=bindparam("new_feed_url"),
+        ),
+        error_count=0,
+        last_error=None,
+        failing_since=None,
+    )
+)
 
 
 async def record_success(
@@ -105,17 +127,23 @@ async def record_success(
     kind: str | None = None,
     feed_url: str | None = None,
 ) -> None:
-    row = await session.get(SourceRow, source_id)
-    if row is None:
-        return
-    row.last_checked_at = row.last_ok_at = now
-    row.next_check_at = next_check_at
-    row.etag, row.last_modified = etag, last_modified
-    if kind:
-        row.kind = kind
-    if feed_url is not None:
-        row.feed_url = feed_url or None
-    row.error_count, row.last_error, row.failing_since = 0, None, None
+    """A successful read: validators kept, errors cleared.
+
+    `kind` None keeps the stored kind; `feed_url` None keeps the stored feed URL, "" clears it.
+    """
+    await session.execute(
+        _SUCCESS,
+        {
+            "sid": source_id,
+            "now": now,
+            "next_check": next_check_at,
+            "new_etag": etag,
+            "new_last_modified": last_modified,
+            "new_kind": kind or None,
+            "keep_feed_url": feed_url is None,
+            "new_feed_url": feed_url or None,
+        },
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import select
 
 from bot.db import items as repo
 from bot.db.engine import Database
-from bot.db.models import SourceRow
+from bot.db.models import ItemRow, SourceRow
 from bot.domain import Item
 
 NOW = datetime(2026, 1, 28, 18, 0, tzinfo=UTC)
@@ -94,3 +95,32 @@ async def test_watermark_waits_for_an_insert_in_flight(database: Database) -> No
     await slow.close()
     urls = await reader
     assert urls == ["https://rubryka.com/first/", "https://rubryka.com/second/"]
+
+
+async def test_stored_items_read_back_as_the_models_write_them(database: Database) -> None:
+    """SQLite stores items through the driver directly: the models must read them back
+    exactly (aware UTC times, lists, history flag) and a second store inserts nothing."""
+    published = datetime(2025, 1, 29, 10, 30, 15, 123456, tzinfo=timezone(timedelta(hours=2)))
+    stored = Item(
+        source_id="rubryka",
+        key="guid-1",
+        url="https://rubryka.com/a/",
+        title="Заголовок «в лапках»",
+        summary="Підсумок",
+        language="uk",
+        topics=("defense", "politics"),
+        published_at=published,
+        categories=("Війна", 'with "quotes"'),
+    )
+    await add_source(database)
+    async with database.transaction() as s:
+        history = frozenset({"guid-1"})
+        assert await repo.store_items(s, [stored], now=NOW, history_keys=history) == 1
+        assert await repo.store_items(s, [stored], now=NOW) == 0
+    async with database.transaction() as s:
+        row = (await s.execute(select(ItemRow))).scalar_one()
+    assert row.published_at == published and row.published_at.utcoffset() == timedelta(0)
+    assert row.stored_at == NOW
+    assert row.topics == ["defense", "politics"]
+    assert row.categories == ["Війна", 'with "quotes"']
+    assert row.title == "Заголовок «в лапках»" and row.history is True

@@ -194,3 +194,44 @@ async def test_prune_deletes_items_older_than_retention(
     assert deleted == 4
     assert [row.title for row in await items_of(database, "rub")] == ["Recent story"]
     assert await prune(database, timedelta(days=30), clock.now) == 0
+
+
+async def test_a_source_moved_to_a_new_url_starts_with_history_again(
+    feed_server: FeedServer, make_poller: MakePoller, database: Database
+) -> None:
+    feed_server.add("/old.xml", rss(("a", "Old story", "Tue, 28 Jan 2025 10:00:00 +0000")))
+    old_site = make_poller([source(feed_server, "rub", "/old.xml")], first_poll_items=1)
+    await old_site.sync()
+    await old_site.cycle(force=True)
+
+    # The config now points "rub" at another site with an archive of its own.
+    feed_server.add_file("/new.xml", "rss20.xml")
+    moved = make_poller([source(feed_server, "rub", "/new.xml")], first_poll_items=1)
+    await moved.sync()
+    [report] = await moved.cycle(force=True)
+
+    assert report.new_items == 4
+    assert await offered(database) == [  # the old site's newest, and the new site's newest
+        "Old story",
+        "Міноборони працює над полегшеними бронежилетами та зимовим одягом для жінок-військових",
+    ]
+
+
+async def test_a_restarted_poller_skips_what_is_stored_and_stores_only_the_new(
+    feed_server: FeedServer, make_poller: MakePoller, database: Database
+) -> None:
+    route = feed_server.add("/feed.xml", rss(("a", "Story A", "Tue, 28 Jan 2025 10:00:00 +0000")))
+    first = make_poller([source(feed_server, "rub", "/feed.xml")])
+    await first.sync()
+    await first.cycle(force=True)
+
+    route.body = rss(
+        ("b", "Story B", "Tue, 28 Jan 2025 11:00:00 +0000"),
+        ("a", "Story A, edited", "Tue, 28 Jan 2025 10:00:00 +0000"),
+    ).encode()
+    restarted = make_poller([source(feed_server, "rub", "/feed.xml")])  # no memory of "a"
+    await restarted.sync()
+    [report] = await restarted.cycle(force=True)
+
+    assert (report.new_items, report.seen_items) == (1, 2)
+    assert [row.title for row in await items_of(database, "rub")] == ["Story A", "Story B"]
