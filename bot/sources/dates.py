@@ -1,6 +1,8 @@
 """Dates as feeds and news pages write them, turned into datetimes.
 
-Feed parsers hand back UTC `struct_time`s; JSON Feed and `<time datetime>` use
+Feed parsers hand back UTC `struct_time`s, and None for what real servers often
+send instead of RFC 822 ("Вт, 28 січ 2025 14:00:00 +0200", "... GMT+3", "... EET",
+no zone at all); `parse_any` reads those. JSON Feed and `<time datetime>` use
 ISO 8601; news pages print dates for people ("Tuesday January 28th, 2025",
 "28 січня 2025, 17:05"), so those are read too. A date without a zone comes back
 naive and the caller decides what zone it means.
@@ -10,24 +12,24 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 _MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
     (
-        ("january", "jan", "січня", "січень", "січ"),
-        ("february", "feb", "лютого", "лютий", "лют"),
-        ("march", "mar", "березня", "березень", "бер"),
-        ("april", "apr", "квітня", "квітень", "квіт", "кві"),
-        ("may", "травня", "травень", "трав", "тра"),
-        ("june", "jun", "червня", "червень", "черв", "чер"),
-        ("july", "jul", "липня", "липень", "лип"),
-        ("august", "aug", "серпня", "серпень", "серп", "сер"),
-        ("september", "sep", "sept", "вересня", "вересень", "вер"),
-        ("october", "oct", "жовтня", "жовтень", "жовт", "жов"),
-        ("november", "nov", "листопада", "листопад", "лист", "лис"),
-        ("december", "dec", "грудня", "грудень", "груд", "гру"),
+        ("january", "jan", "січня", "січень", "січ", "января", "янв"),
+        ("february", "feb", "лютого", "лютий", "лют", "февраля", "фев"),
+        ("march", "mar", "березня", "березень", "бер", "марта", "мар"),
+        ("april", "apr", "квітня", "квітень", "квіт", "кві", "апреля", "апр"),
+        ("may", "травня", "травень", "трав", "тра", "мая", "май"),
+        ("june", "jun", "червня", "червень", "черв", "чер", "июня", "июн"),
+        ("july", "jul", "липня", "липень", "лип", "июля", "июл"),
+        ("august", "aug", "серпня", "серпень", "серп", "сер", "августа", "авг"),
+        ("september", "sep", "sept", "вересня", "вересень", "вер", "сентября", "сен"),
+        ("october", "oct", "жовтня", "жовтень", "жовт", "жов", "октября", "окт"),
+        ("november", "nov", "листопада", "листопад", "лист", "лис", "ноября", "ноя"),
+        ("december", "dec", "грудня", "грудень", "груд", "гру", "декабря", "дек"),
     ),
     start=1,
 ):
@@ -42,6 +44,20 @@ _MONTH_FIRST = re.compile(rf"{_WORD}\s+{_DAY},?\s+{_YEAR}", re.IGNORECASE)
 _DAY_FIRST = re.compile(rf"{_DAY}\s+{_WORD},?\s+{_YEAR}", re.IGNORECASE)
 _NUMERIC = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# A zone after a clock time: "+0200", "+03:00", "GMT+3", "EET", "GMT". Only after "hh:mm", so
+# the "-28" of "2025-01-28" is never an offset.
+_ZONE_TAIL = re.compile(
+    r"(?<=:\d\d)\s*(?P<name>[A-Za-z]{1,5})?\s*"
+    r"(?:(?P<sign>[+-])(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?)?\s*$"
+)
+_COMMENT = re.compile(r"\([^)]*\)")  # "GMT+0200 (Eastern European Standard Time)"
+# RFC 822's names plus the ones servers in and around Ukraine print; minutes east of UTC.
+_ZONE_NAMES = {
+    "ut": 0, "utc": 0, "gmt": 0, "z": 0, "wet": 0, "west": 60, "bst": 60, "cet": 60,
+    "cest": 120, "eet": 120, "eest": 180, "msk": 180, "est": -300, "edt": -240,
+    "cst": -360, "cdt": -300, "mst": -420, "mdt": -360, "pst": -480, "pdt": -420,
+}  # fmt: skip
+_MAX_OFFSET = 14 * 60
 
 
 def from_struct_time(value: object) -> datetime | None:
@@ -67,14 +83,50 @@ def parse_iso(value: str) -> datetime | None:
 
 
 def parse_any(value: str) -> datetime | None:
-    """ISO 8601, else RFC 822 (some JSON feeds copy their RSS dates), else a printed date."""
-    iso = parse_iso(value)
+    """A date as feeds really write it: ISO 8601, RFC 822 in any language or with any zone
+    notation, else a printed date; None if there is no date in it.
+
+    Feed parsers give up on "Вт, 28 січ 2025 14:00:00 +0200", "... GMT+3" and "... EET", and
+    email.utils silently drops zone names it does not know, so the zone is split off first.
+    """
+    text = " ".join(_COMMENT.sub(" ", value).split())
+    if not text:
+        return None
+    iso = parse_iso(text)
     if iso is not None:
         return iso
+    body, zone = _split_zone(text)
+    moment = parse_iso(body) or parse_human(body)
+    if moment is None:
+        return _rfc822(text)
+    return moment.replace(tzinfo=zone) if zone is not None and moment.tzinfo is None else moment
+
+
+def _split_zone(text: str) -> tuple[str, timezone | None]:
+    """("Tue, 28 Jan 2025 15:00:00", UTC+3) from "Tue, 28 Jan 2025 15:00:00 GMT+3"."""
+    match = _ZONE_TAIL.search(text)
+    if match is None or not (match.group("name") or match.group("sign")):
+        return text, None
+    minutes = 0
+    if match.group("name"):
+        named = _ZONE_NAMES.get(match.group("name").lower())
+        if named is None:  # "PM", or a zone we do not know: leave it to the printed-date reader
+            return text, None
+        minutes = named
+    if match.group("sign"):
+        offset = int(match.group("hours")) * 60 + int(match.group("minutes") or 0)
+        minutes += -offset if match.group("sign") == "-" else offset
+    if abs(minutes) > _MAX_OFFSET:
+        return text, None
+    return text[: match.start()].rstrip(), timezone(timedelta(minutes=minutes))
+
+
+def _rfc822(text: str) -> datetime | None:
+    """What email.utils makes of it (two-digit years and other obsolete forms)."""
     try:
-        return parsedate_to_datetime(value.strip())
+        return parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
-        return parse_human(value)
+        return None
 
 
 def parse_human(value: str) -> datetime | None:

@@ -7,7 +7,10 @@ single-byte charset is practically never valid UTF-8 while a UTF-8 document
 mislabelled windows-1251 (an old hosting default) is common; then the HTTP charset
 (RFC 7303) unless it is a server default contradicted by the document's own
 declaration; then the declaration; then windows-1251. Each candidate must decode
-strictly; only the last resort replaces bad bytes.
+strictly; only the last resort replaces bad bytes. One exception: UTF-8 with a few
+broken sequences (PHP's byte-wise `substr` cutting a Cyrillic letter in half, which
+Ukrainian CMSs do to excerpts all the time) is still UTF-8, with those few bytes
+replaced, rather than a whole feed of windows-1251 mojibake.
 """
 
 from __future__ import annotations
@@ -22,6 +25,10 @@ _XML_DECL = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.IGNORECASE)
 _XML_DECL_TEXT = re.compile(r"^(\s*<\?xml[^>]*?)\sencoding\s*=\s*[\"'][^\"']*[\"']")
 _BAD_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+# Valid non-ASCII characters needed per broken sequence to call a document UTF-8 anyway.
+# Legacy-charset text fails on nearly every non-ASCII character, so it is far below this.
+_UTF8_GOOD_PER_BAD = 20
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -72,8 +79,21 @@ def _decode(body: bytes, candidates: list[str | None]) -> str:
         try:
             return body.decode(name)
         except (UnicodeDecodeError, LookupError):
+            if name == "utf-8" and (text := _mostly_utf8(body)) is not None:
+                return text
             continue
     return body.decode(tried[0] if tried else "utf-8", errors="replace")
+
+
+def _mostly_utf8(body: bytes) -> str | None:
+    """`body` as UTF-8 without its bad bytes, if it is UTF-8 apart from a few slips.
+
+    The bad bytes are dropped, not shown as "�": they are half a letter at a cut.
+    """
+    text = body.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = len(text) - len(text.encode("ascii", errors="ignore")) - bad
+    return text.replace("\ufffd", "") if good >= _UTF8_GOOD_PER_BAD * bad else None
 
 
 def _choose(http_charset: str | None, declared: str | None) -> list[str | None]:

@@ -3,7 +3,8 @@
 A page that advertises a feed (`<link rel="alternate" type="application/rss+xml">`)
 is better read through that feed, so we only hand its address back. Otherwise the
 configured CSS selectors, or a heuristic that fits WordPress-like themes
-(`article` blocks with a linked headline, else `h2 a` / `h3 a`), find the items.
+(`article` blocks with a linked headline, else `h2 a` / `h3 a` or a link in a
+`*title*`-classed block, as older Ukrainian CMSs lay out their news lists), find the items.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from urllib.parse import urljoin
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from bot.domain import FeedKind, HtmlSelectors, ParsedFeed, RawEntry
-from bot.sources.dates import parse_human, parse_iso
+from bot.sources.dates import parse_any
 from bot.sources.errors import ParseError
 from bot.sources.text import collapse
 
@@ -25,6 +26,10 @@ FEED_TYPES = frozenset(
 _HEADLINE_LINK = (
     "h1 a[href], h2 a[href], h3 a[href], h4 a[href], .entry-title a[href], .post-title a[href]"
 )
+# Without `<article>`s: headings, or the `news_title`/`article-title` blocks of list pages.
+_LIST_LINK = "h2 a[href], h3 a[href], [class*=title] > a[href]"
+# Where list pages print the date when they use no `<time>`.
+_DATE_HINT = "[class*=date], [class*=time]"
 _CATEGORY = (
     "[rel~=category], [rel~=tag], .cat-links a, .td-post-category, .entry-category, "
     ".post-category, .category"
@@ -109,10 +114,11 @@ def _by_heuristic(tree: LexborHTMLParser, base: str, lang: str | None) -> tuple[
         if link is not None:
             found.append(_entry(node, link, link, node.css_first("time"), base, lang))
     if not any(found):
-        for link in tree.css("h2 a[href], h3 a[href]"):
+        for link in tree.css(_LIST_LINK):
             container = link.parent.parent if link.parent is not None else None
             scope = container or link
-            found.append(_entry(scope, link, link, scope.css_first("time"), base, lang))
+            when = scope.css_first("time") or scope.css_first(_DATE_HINT)
+            found.append(_entry(scope, link, link, when, base, lang))
     return _unique(found)
 
 
@@ -170,7 +176,7 @@ def _when(node: LexborNode | None) -> datetime | None:
     if node is None:
         return None
     stamp = node.attributes.get("datetime") or node.attributes.get("content")
-    return (parse_iso(stamp) if stamp else None) or parse_human(node.text(separator=" "))
+    return (parse_any(stamp) if stamp else None) or parse_any(node.text(separator=" "))
 
 
 def _summary(scope: LexborNode, title: str) -> str:

@@ -7,6 +7,11 @@ feedparser's lenient mode too, keeping whichever read more entries (see
 docs/parser-choice.md). Parsers only ever get bytes, never a URL or a path:
 feedparser would fetch or open those.
 
+Real servers add their own damage, handled here: PHP warnings printed before the
+XML declaration, UTF-16 documents, cache-plugin comments after the root element,
+FeedBurner proxy links (the `feedburner:origLink` is the story), podcast items with
+only an enclosure, and dates the parsers give up on (see `dates.parse_any`).
+
 `parse` is CPU-bound (a 2 MB feed takes ~20-40 ms, ~1 s on the feedparser
 fallback): in the event loop use `parse_off_loop`, which runs it in a thread.
 """
@@ -17,13 +22,13 @@ import asyncio
 import importlib
 import io
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import feedparser
 
 from bot.domain import FeedKind, HtmlSelectors, ParsedFeed, RawEntry
-from bot.sources.dates import from_struct_time
+from bot.sources.dates import from_struct_time, parse_any
 from bot.sources.encoding import (
     decode_html,
     decode_json,
@@ -46,9 +51,22 @@ __all__ = ["ParseError", "parse", "parse_off_loop"]
 _PROLOG = re.compile(r"\A(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)*", re.S)
 _ROOT = re.compile(r"<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
 _DOCTYPE_HTML = re.compile(r"<!DOCTYPE\s+html", re.I)
+# Where a feed starts when something (a PHP warning, a stray newline) was printed before it.
+_FEED_START = re.compile(rb"<\?xml\s|<rss[\s>]|<feed[\s>]|<(?:[\w.-]+:)?RDF[\s>]")
 _ROOT_KINDS = {"rss": FeedKind.RSS, "feed": FeedKind.ATOM, "rdf": FeedKind.RDF}
-_ROOT_CLOSE = {FeedKind.RSS: "</rss>", FeedKind.ATOM: "feed>", FeedKind.RDF: "rdf>"}
-_HTML_ROOTS = frozenset({"html", "head", "body", "meta", "div", "title", "p", "table"})
+_ROOT_CLOSE = {
+    FeedKind.RSS: re.compile(rb"</rss\s*>", re.I),
+    FeedKind.ATOM: re.compile(rb"</(?:[\w.-]+:)?feed\s*>", re.I),
+    FeedKind.RDF: re.compile(rb"</(?:[\w.-]+:)?rdf\s*>", re.I),
+}
+# Cache plugins append comments after the root (W3 Total Cache's is ~600 bytes).
+_TAIL = 4096
+_HTML_ROOTS = frozenset(
+    {"html", "head", "body", "meta", "div", "title", "p", "table", "link", "script", "style"}
+    | {"section", "article", "main", "header", "nav", "ul", "h1", "h2", "span", "a", "img"}
+)
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_SNIFF = 4096
 _MAX_TTL = timedelta(days=7)
 
 
@@ -79,21 +97,47 @@ def _parse(
     body: bytes, *, content_type: str | None, url: str, html: HtmlSelectors | None
 ) -> ParsedFeed:
     _, charset = split_content_type(content_type)
-    head = body[:4096].lstrip(b"\xef\xbb\xbf \t\r\n\x00\xff\xfe")
+    head = _sniff(body)
     if not head:
         raise ParseError("empty body")
-    if head[:1] in (b"{", b"["):
-        return read_json_feed(decode_json(body, charset))
-    if not head.startswith(b"<"):
+    if head[:1] in ("{", "["):
+        return read_json_feed(decode_json(body, charset), url=url)
+    if not head.startswith("<"):
         raise ParseError("not a feed: the body is neither XML, JSON nor HTML")
-    root = _root_name(head.decode("latin-1"))
+    root = _root_name(head)
     kind = _ROOT_KINDS.get(root or "")
     if kind is None:
-        if root in _HTML_ROOTS or _DOCTYPE_HTML.search(head.decode("latin-1")):
+        feed = _skip_junk(body)
+        if feed is not None:
+            return _parse(feed, content_type=content_type, url=url, html=html)
+        if root in _HTML_ROOTS or _DOCTYPE_HTML.search(head):
             return read_page(decode_html(body, charset), url=url, selectors=html)
         what = f"XML with root element <{root}>" if root else "unrecognised markup"
         raise ParseError(f"not a feed: {what}")
     return _parse_xml(body, kind, charset, url)
+
+
+def _sniff(body: bytes) -> str:
+    """The document's first characters, enough to tell its format (UTF-16 included)."""
+    for mark, codec in _BOMS:
+        if body.startswith(mark):
+            return body[len(mark) : _SNIFF].decode(codec, "replace").lstrip(" \t\r\n\x00")
+    return body[:_SNIFF].decode("latin-1").lstrip(" \t\r\n\x00")
+
+
+def _skip_junk(body: bytes) -> bytes | None:
+    """The feed after text a broken server printed before it (a PHP warning), if any.
+
+    Only a feed root or XML declaration near the start counts: an HTML page that merely
+    mentions `<rss` deep inside is still a page.
+    """
+    match = _FEED_START.search(body, 1, _SNIFF)
+    if match is None or body[:1] == b"\xff" or body[:2] == b"\xfe\xff":
+        return None
+    before = body[: match.start()].lower()
+    if b"<html" in before or b"<!doctype" in before:
+        return None
+    return body[match.start() :]
 
 
 def _root_name(head: str) -> str | None:
@@ -104,8 +148,9 @@ def _root_name(head: str) -> str | None:
 
 def _parse_xml(body: bytes, kind: FeedKind, charset: str | None, url: str) -> ParsedFeed:
     document = xml_as_utf8(decode_xml(body, charset))
-    truncated = _ROOT_CLOSE[kind] not in document[-512:].decode("utf-8", "replace").lower()
-    result = _run_fast(document, url)
+    truncated = _ROOT_CLOSE[kind].search(document, max(0, len(document) - _TAIL)) is None
+    # feedparser-rs drops <feedburner:origLink>, the story's real address: feedparser keeps it.
+    result = None if b"origLink>" in document else _run_fast(document, url)
     if result is None or result.get("bozo"):
         fallback = feedparser.parse(
             io.BytesIO(document),
@@ -144,25 +189,40 @@ def _run_fast(document: bytes, url: str) -> Any:
 
 def _entry(entry: Any, feed_language: str | None) -> RawEntry:
     return RawEntry(
-        title=_str(entry.get("title")),
+        title=_str(entry.get("title")) or _str(entry.get("itunes_title")),
         link=_link(entry),
         guid=_str(entry.get("id")),
         summary=_summary(entry),
-        published=from_struct_time(entry.get("published_parsed"))
-        or from_struct_time(entry.get("updated_parsed")),
+        published=_published(entry),
         categories=_categories(entry.get("tags")),
         language=_str(entry.get("language")) or feed_language,
     )
 
 
+def _published(entry: Any) -> datetime | None:
+    """Publication (else update) time: the parser's reading, else ours of the raw text,
+    which parsers give up on for Ukrainian day names, "GMT+3", "EET" and the like."""
+    for field in ("published", "updated"):
+        when = from_struct_time(entry.get(f"{field}_parsed"))
+        if when is None and (raw := _str(entry.get(field)).strip()):
+            when = parse_any(raw)
+        if when is not None:
+            return when
+    return None
+
+
 def _link(entry: Any) -> str:
-    link = _str(entry.get("link"))
+    """The story's address: FeedBurner's original link over its proxy, else the
+    alternate link, else (podcasts) the enclosure, which is the episode itself."""
+    link = _str(entry.get("feedburner_origlink")).strip() or _str(entry.get("link"))
     if link:
         return link
-    for candidate in entry.get("links") or ():
-        href = _str(_field(candidate, "href"))
-        if href and _str(_field(candidate, "rel")) in ("", "alternate"):
-            return href
+    links = entry.get("links") or ()
+    for wanted in (("", "alternate"), ("enclosure",)):
+        for candidate in links:
+            href = _str(_field(candidate, "href"))
+            if href and _str(_field(candidate, "rel")) in wanted:
+                return href
     return ""
 
 

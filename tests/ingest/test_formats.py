@@ -114,7 +114,8 @@ EXPECTED: dict[str, list[tuple[str, str, str, list[str]]]] = {
         ),
         (
             "МВФ схвалив черговий транш для України",
-            "{base}/news/2025/01/28/742090/",
+            # relative, so against the feed's home_page_url, not the server it came from
+            "https://epravda.example/news/2025/01/28/742090/",
             "uk",
             ["economy"],
         ),
