@@ -23,6 +23,8 @@ MAX_SUMMARY = 500
 MAX_URL = 2048
 FUTURE_TOLERANCE = timedelta(minutes=5)
 _FALLBACK_TITLE_WORDS = 12
+_SUMMARY_HTML_BUDGET = 4 * MAX_SUMMARY  # HTML characters read at first for a summary
+_SUMMARY_SLACK = 100  # text beyond MAX_SUMMARY, so a cut at the budget never shows
 
 _TRACKING_PREFIXES = ("utm_", "mtm_", "pk_", "at_", "_hs", "hsa_", "vero_")
 _TRACKING = frozenset(
@@ -58,7 +60,7 @@ def normalise(entry: RawEntry, *, base_url: str, fetched_at: datetime) -> Normal
     `base_url` is the URL the document was fetched from (after redirects);
     `fetched_at` stands in for a missing or future publication time.
     """
-    summary = html_to_text(entry.summary)
+    summary = _summary_text(entry.summary)
     if _WP_FOOTER_WORDS in summary:  # the regex tries every position: skip it when it cannot match
         summary = _WP_FOOTER.sub("", summary)
     summary = shorten(summary, MAX_SUMMARY)
@@ -87,13 +89,32 @@ def normalise(entry: RawEntry, *, base_url: str, fetched_at: datetime) -> Normal
     )
 
 
+def _summary_text(fragment: str) -> str:
+    """Plain text of a summary, reading no more of its HTML than the stored text needs.
+
+    Only `MAX_SUMMARY` characters are kept, but some feeds put whole articles (tens of
+    KB) in their summaries; stripping all of it was most of the cost of such a feed. The
+    HTML is cut before a `<` (never inside a tag or an entity) and read again with more
+    if it gave too little text.
+    """
+    budget = _SUMMARY_HTML_BUDGET
+    while len(fragment) > budget:
+        cut = fragment.rfind("<", budget // 2, budget)
+        text = html_to_text(fragment[: cut if cut > 0 else budget])
+        if len(text) > MAX_SUMMARY + _SUMMARY_SLACK:
+            return text
+        budget *= 4
+    return html_to_text(fragment)
+
+
 def canonical_url(link: str, *, base_url: str) -> str:
     """Absolute http(s) URL without fragment or tracking parameters; "" if unusable."""
     link = collapse(link)
     if not link:
         return ""
     try:
-        parts = urlsplit(urljoin(base_url, link))
+        absolute = link.startswith(("https://", "http://"))  # most links: urljoin is costly
+        parts = urlsplit(link if absolute else urljoin(base_url, link))
         scheme = parts.scheme.lower()
         host = (parts.hostname or "").rstrip(".")
         port = parts.port

@@ -66,22 +66,30 @@ def html_to_text(fragment: str) -> str:
     """Tags dropped, entities decoded (twice-escaped ones too), whitespace collapsed."""
     if not fragment:
         return ""
-    text = fragment
-    if _TAG_HINT.search(text) and (simple := _simple_text(text)) is not None:
-        text = simple
-    elif _TAG_HINT.search(text):
-        collector = _TextCollector()
-        try:
-            collector.feed(text)
-            collector.close()
-            text = "".join(collector.parts)
-        except Exception:  # html.parser is lenient; never let odd input crash a poll
-            text = re.sub(r"<[^>]*>", " ", text)
+    text = _strip_tags(fragment) if _TAG_HINT.search(fragment) else fragment
     for _ in range(2):  # feeds often escape twice: "&amp;quot;" -> "&quot;" -> '"'
         if "&" not in text:
             break
         text = _ENTITY.sub(_unescape_one, text)
+    # Markup escaped once too often ("&lt;b&gt;") is tags now: drop them when there is a
+    # well-formed tag, but never touch text that only looks like one ("x<y", "<3").
+    if "<" in text and _SIMPLE_TAG.search(text):
+        text = _strip_tags(text)
     return collapse(text)
+
+
+def _strip_tags(fragment: str) -> str:
+    """Text between the tags (entities decoded), a space for each block tag."""
+    simple = _simple_text(fragment)
+    if simple is not None:
+        return simple
+    collector = _TextCollector()
+    try:
+        collector.feed(fragment)
+        collector.close()
+        return "".join(collector.parts)
+    except Exception:  # html.parser is lenient; never let odd input crash a poll
+        return re.sub(r"<[^>]*>", " ", fragment)
 
 
 def _simple_text(fragment: str) -> str | None:

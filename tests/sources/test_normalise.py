@@ -6,8 +6,9 @@ import hashlib
 from datetime import UTC, datetime, timedelta, timezone
 
 from bot.domain import RawEntry
-from bot.sources.normalise import NormalEntry, canonical_url, normalise
+from bot.sources.normalise import MAX_SUMMARY, NormalEntry, canonical_url, normalise
 from bot.sources.parse import parse
+from bot.sources.text import html_to_text, shorten
 from tests.sources.conftest import data
 
 FETCHED = datetime(2025, 1, 28, 18, 0, tzinfo=UTC)
@@ -138,3 +139,20 @@ def test_categories_and_language_hint() -> None:
     assert entry.language_hint == "uk"
     odd = norm(title="T", language="не мова")
     assert odd is not None and odd.language_hint is None
+
+
+def test_markup_escaped_twice_is_dropped_but_text_that_looks_like_a_tag_stays() -> None:
+    assert html_to_text("Ціни &lt;b&gt;зросли&lt;/b&gt; на 5%") == "Ціни зросли на 5%"
+    assert html_to_text("Why x&lt;y &amp;&amp; y&gt;z matters") == "Why x<y && y>z matters"
+    assert html_to_text("I &lt;3 Kyiv") == "I <3 Kyiv"
+
+
+def test_a_whole_article_in_the_summary_gives_the_same_summary_as_reading_it_all() -> None:
+    paragraph = "<p>Уряд ухвалив рішення про <a href='/x'>нові правила</a> для ФОП. </p>"
+    article = paragraph * 400  # ~30 KB of HTML: only the start is read
+    raw = RawEntry(title="T", link="https://a.example/1", summary=article)
+    entry = normalise(raw, base_url="https://a.example/", fetched_at=FETCHED)
+    assert entry is not None
+    whole = html_to_text(article)
+    assert entry.summary == shorten(whole, MAX_SUMMARY)
+    assert len(entry.summary) <= MAX_SUMMARY

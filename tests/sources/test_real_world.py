@@ -7,18 +7,23 @@ Every test goes the poll cycle's way: `parse`, then `normalise` of each entry.
 
 from __future__ import annotations
 
+import gzip
 import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+import aiohttp
 import pytest
 
-from bot.domain import FeedKind, HtmlSelectors
+from bot.domain import FeedKind, FetchState, HtmlSelectors
 from bot.sources.dates import parse_any
+from bot.sources.fetch import fetch
 from bot.sources.normalise import NormalEntry, normalise
 from bot.sources.parse import parse
+from tests.fakes.feed_server import FeedServer
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "real_world"
+MAX_BODY = 256 * 1024
 FETCHED = datetime(2025, 2, 1, tzinfo=UTC)
 NOON = datetime(2025, 1, 28, 12, 0, tzinfo=UTC)
 
@@ -270,10 +275,6 @@ def test_cdata_titles_with_markup_and_escaped_entities() -> None:
     assert entries[2].summary == 'Double-escaped "quotes" in a description.'
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="text.html_to_text unescapes twice but strips tags only before unescaping",
-)
 def test_double_escaped_markup_in_a_description_is_dropped() -> None:
     body = (
         b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item>'
@@ -515,3 +516,47 @@ def test_feed_kinds() -> None:
 def test_empty_but_valid_feed_is_no_error() -> None:
     body = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
     assert parse(body, content_type=None, url="https://x.example/", html=None).entries == ()
+
+
+async def fetch_entries(session: aiohttp.ClientSession, url: str) -> list[NormalEntry] | str:
+    """Fetch and read `url` as the poll cycle does; the error text if the fetch failed."""
+    result = await fetch(session, url, FetchState(), timeout=5, max_body=MAX_BODY, user_agent="t")
+    if result.error is not None:
+        return result.error
+    feed = parse(result.body or b"", content_type=result.content_type, url=result.url, html=None)
+    entries = (normalise(raw, base_url=result.url, fetched_at=FETCHED) for raw in feed.entries)
+    return [entry for entry in entries if entry is not None]
+
+
+async def test_header_lines_longer_than_8_kb(
+    feed_server: FeedServer, session: aiohttp.ClientSession
+) -> None:
+    policy = "default-src 'self' " + " ".join(f"https://cdn{n}.example" for n in range(900))
+    feed_server.add(
+        "/feed/",
+        (DATA / "wordpress.xml").read_bytes(),
+        headers={"Content-Security-Policy": policy},
+    )
+    entries = await fetch_entries(session, feed_server.url("/feed/"))
+    assert not isinstance(entries, str), entries
+    assert len(entries) == 3
+
+
+async def test_body_gzipped_twice_or_served_as_a_gz_file(
+    feed_server: FeedServer, session: aiohttp.ClientSession
+) -> None:
+    xml = (DATA / "ukrinform.xml").read_bytes()
+    feed_server.add("/twice", gzip.compress(gzip.compress(xml)), content_encoding="gzip")
+    feed_server.add("/file.xml.gz", gzip.compress(xml), content_type="application/x-gzip")
+    for path in ("/twice", "/file.xml.gz"):
+        entries = await fetch_entries(session, feed_server.url(path))
+        assert not isinstance(entries, str), entries
+        assert titles(entries)[0] == "Сили оборони знищили ще 1 340 окупантів і 19 артсистем"
+
+
+async def test_a_gzip_bomb_inside_the_transfer_encoding_stops_at_the_cap(
+    feed_server: FeedServer, session: aiohttp.ClientSession
+) -> None:
+    bomb = gzip.compress(b"<rss>" + b" " * (MAX_BODY * 20), compresslevel=9)
+    feed_server.add("/bomb", gzip.compress(bomb), content_encoding="gzip")
+    assert await fetch_entries(session, feed_server.url("/bomb")) == f"body over {MAX_BODY} bytes"
