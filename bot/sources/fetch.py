@@ -6,6 +6,10 @@ gzip bomb stops at the cap), and sends the validators from the last fetch so an
 unchanged feed costs a 304. Nothing here raises for network trouble: the caller
 stores `FetchResult.error` as the source's last error and shows it to admins, so
 it is plain text and never contains the URL's credentials or query.
+
+Real servers also send header lines longer than aiohttp's 8 KB default (sprawling
+Content-Security-Policy or Link headers) and bodies gzipped twice (a PHP
+`ob_gzhandler` under a gzipping web server) or served as `.xml.gz`; both are read.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+import zlib
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
@@ -30,6 +35,9 @@ _ACCEPT = (
 _MAX_AGE = re.compile(r"(?:^|[,\s])max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
 _NO_STORE = re.compile(r"(?:^|[,\s])(?:no-store|no-cache)(?:$|[,\s=])", re.IGNORECASE)
 _RETRY_STATUSES = frozenset({429, 503})
+_MAX_HEADER = 64 * 1024  # one header line; aiohttp's default of 8190 bytes is too small
+_GZIP_MAGIC = b"\x1f\x8b"
+_GZIP_LAYERS = 2  # a gzipped body inside Content-Encoding: gzip, at most one more inside that
 _MAX_DELAY = timedelta(days=7)
 
 
@@ -75,7 +83,12 @@ async def _get(
     started: float,
 ) -> FetchResult:
     async with session.get(
-        url, headers=headers, allow_redirects=True, max_redirects=MAX_REDIRECTS
+        url,
+        headers=headers,
+        allow_redirects=True,
+        max_redirects=MAX_REDIRECTS,
+        max_line_size=_MAX_HEADER,
+        max_field_size=_MAX_HEADER,
     ) as resp:
         final_url = str(resp.url)
         etag = resp.headers.get("ETag")
@@ -110,16 +123,38 @@ async def _get(
             body += chunk
             if len(body) > max_body:
                 return _failed(final_url, started, f"body over {max_body} bytes", resp.status)
+        data = _gunzip(bytes(body), max_body)
+        if data is None:
+            return _failed(final_url, started, f"body over {max_body} bytes", resp.status)
         return FetchResult(
             url=final_url,
             status=resp.status,
             content_type=content_type,
-            body=bytes(body),
+            body=data,
             etag=etag,
             last_modified=last_modified,
             max_age=_max_age(resp.headers.get("Cache-Control")),
             elapsed=time.monotonic() - started,
         )
+
+
+def _gunzip(body: bytes, max_body: int) -> bytes | None:
+    """`body` with gzip layers the transfer decoding left on it removed; None past `max_body`.
+
+    A layer that does not inflate cleanly is left as it is, for the parser to reject.
+    """
+    for _ in range(_GZIP_LAYERS):
+        if not body.startswith(_GZIP_MAGIC):
+            break
+        inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        try:
+            inflated = inflater.decompress(body, max_body + 1)
+        except zlib.error:
+            break
+        if len(inflated) > max_body:
+            return None
+        body = inflated
+    return body
 
 
 def _failed(url: str, started: float, error: str, status: int | None = None) -> FetchResult:
