@@ -2,16 +2,19 @@
 
 A page that advertises a feed (`<link rel="alternate" type="application/rss+xml">`)
 is better read through that feed, so we only hand its address back. Otherwise the
-configured CSS selectors, or a heuristic that fits WordPress-like themes
-(`article` blocks with a linked headline, else `h2 a` / `h3 a` or a link in a
-`*title*`-classed block, as older Ukrainian CMSs lay out their news lists), find the items.
+configured CSS selectors, or a heuristic, find the items. The heuristic fits
+WordPress-like themes (`article` blocks with a linked headline), React/Next.js sites
+(cards whose whole body is the link, `<a><h3>...</h3></a>`), and, without
+`article`s, `h2 a` / `h3 a` or a link in a `*title*`-classed block, as older
+Ukrainian CMSs lay out their news lists. Links back to the site's root or to the
+page itself (logos, section headings) are never stories.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
@@ -24,15 +27,18 @@ FEED_TYPES = frozenset(
     {"application/rss+xml", "application/atom+xml", "application/feed+json", "application/rdf+xml"}
 )
 _HEADLINE_LINK = (
-    "h1 a[href], h2 a[href], h3 a[href], h4 a[href], .entry-title a[href], .post-title a[href]"
+    "h1 a[href], h2 a[href], h3 a[href], h4 a[href], .entry-title a[href], .post-title a[href], "
+    "a[href][class*=title], a[href][class*=headline]"
 )
+# Cards where the whole card is the link: the heading inside it is the title.
+_LINKED_HEADING = "a[href] h1, a[href] h2, a[href] h3, a[href] h4"
 # Without `<article>`s: headings, or the `news_title`/`article-title` blocks of list pages.
 _LIST_LINK = "h2 a[href], h3 a[href], [class*=title] > a[href]"
 # Where list pages print the date when they use no `<time>`.
 _DATE_HINT = "[class*=date], [class*=time]"
 _CATEGORY = (
     "[rel~=category], [rel~=tag], .cat-links a, .td-post-category, .entry-category, "
-    ".post-category, .category"
+    ".post-category, .category, a[class*=__tag], a[class*=__category]"
 )
 _SUMMARY = ".entry-summary, .td-excerpt, .excerpt, .entry-content, .post-excerpt, .summary, p"
 _READ_MORE = ("читати більше", "читати далі", "детальніше", "read more", "continue reading", "→")
@@ -108,18 +114,49 @@ def _feed_link(tree: LexborHTMLParser, base: str) -> str | None:
 
 
 def _by_heuristic(tree: LexborHTMLParser, base: str, lang: str | None) -> tuple[RawEntry, ...]:
-    found = []
-    for node in tree.css("article"):
-        link = node.css_first(_HEADLINE_LINK)
-        if link is not None:
-            found.append(_entry(node, link, link, node.css_first("time"), base, lang))
+    found = [_article_entry(node, base, lang) for node in tree.css("article")]
     if not any(found):
         for link in tree.css(_LIST_LINK):
             container = link.parent.parent if link.parent is not None else None
             scope = container or link
             when = scope.css_first("time") or scope.css_first(_DATE_HINT)
             found.append(_entry(scope, link, link, when, base, lang))
-    return _unique(found)
+        for heading in tree.css(_LINKED_HEADING):
+            anchor = _enclosing_link(heading)
+            if anchor is not None:
+                scope = anchor.parent or anchor
+                when = scope.css_first("time") or scope.css_first(_DATE_HINT)
+                found.append(_entry(scope, anchor, heading, when, base, lang))
+    return _unique(entry for entry in found if entry is not None and _is_story(entry, base))
+
+
+def _article_entry(node: LexborNode, base: str, lang: str | None) -> RawEntry | None:
+    """The story an `<article>` card shows: its headline link, else the link around its
+    heading. The first candidate with text wins (an image link has none)."""
+    when = node.css_first("time")
+    for link in node.css(_HEADLINE_LINK):
+        if (entry := _entry(node, link, link, when, base, lang)) is not None:
+            return entry
+    for heading in node.css(_LINKED_HEADING):
+        anchor = _enclosing_link(heading)
+        if anchor is not None and (entry := _entry(node, anchor, heading, when, base, lang)):
+            return entry
+    return None
+
+
+def _enclosing_link(node: LexborNode) -> LexborNode | None:
+    parent = node.parent
+    while parent is not None and parent.tag not in ("article", "body"):
+        if parent.tag == "a" and parent.attributes.get("href"):
+            return parent
+        parent = parent.parent
+    return None
+
+
+def _is_story(entry: RawEntry, page: str) -> bool:
+    """Not the site's root (a logo, a site title) and not the page itself (its heading)."""
+    parts = urlsplit(entry.link)
+    return parts.path not in ("", "/") and entry.link.split("#")[0] != page.split("#")[0]
 
 
 def _by_selectors(

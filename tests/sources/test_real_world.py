@@ -86,6 +86,7 @@ FIXTURES = {
     "broken_utf8.xml": ("https://chernihiv.example/rss.xml", 2),
     "cards_page.html": ("https://hromadske.example/news", 3),
     "list_page_cp1251.html": ("https://vistipodillia.example/novyny/", 3),
+    "nextjs_cards.html": ("https://suspilne.media/latest/", 3),
 }
 
 # What must never reach a reader: markup, entities, mojibake, replacement characters.
@@ -498,6 +499,47 @@ def test_windows_1251_news_list_without_articles(selectors: HtmlSelectors | None
     ]
     assert entries[2].published_at == utc(2025, 1, 28, 9, 15)
     assert entries[0].published_at == FETCHED  # "18:40": a time without a date
+
+
+def test_next_js_cards_whose_whole_body_is_the_link() -> None:
+    url = FIXTURES["nextjs_cards.html"][0]
+    entries = read("nextjs_cards.html", url, content_type="text/html; charset=utf-8")
+    assert [(e.title, e.url, e.published_at) for e in entries] == [
+        (
+            "Повітряна тривога в Києві: в столиці працює ППО",
+            "https://suspilne.media/923541-povitrana-trivoga-v-kievi-v-stolici-pracue-ppo/",
+            utc(2025, 1, 27, 21, 15),
+        ),
+        (
+            "Уряд спростив порядок отримання статусу УБД",
+            "https://suspilne.media/923560-urad-sprostiv-poradok-otrimanna-statusu-ubd/",
+            utc(2025, 1, 28, 7, 30),
+        ),
+        (
+            "Вчені знайшли у Карпатах новий вид саламандри",  # a.__title after an image link
+            "https://suspilne.media/923577-vceni-znajsli-u-karpatah-novij-vid-salamandri/",
+            utc(2025, 1, 28, 10, 5),
+        ),
+    ]
+    assert entries[0].categories == ("Війна",)
+
+
+def test_cards_that_are_links_outside_articles_and_no_logo_or_section_links() -> None:
+    page = (
+        b"<html lang='en'><body><header><p class='site-title'><a href='/'>Kyiv Daily</a></p>"
+        b"</header><h2><a href='/news/'>News</a></h2>"
+        b"<div class='card'><a href='/news/2025/01/28/grain-corridor'><h3>Grain corridor "
+        b"handled 10 million tonnes</h3></a><span class='card-date'>28.01.2025 10:00</span></div>"
+        b"<div class='card'><a href='/news/2025/01/28/metro'><h3>Metro extends hours</h3>"
+        b"</a></div></body></html>"
+    )
+    url = "https://kyivdaily.example/news/"
+    feed = parse(page, content_type="text/html", url=url, html=None)
+    assert [(e.title, e.link) for e in feed.entries] == [
+        ("Grain corridor handled 10 million tonnes", f"{url}2025/01/28/grain-corridor"),
+        ("Metro extends hours", f"{url}2025/01/28/metro"),
+    ]
+    assert feed.entries[0].published == datetime(2025, 1, 28, 10)
 
 
 def test_feed_kinds() -> None:
