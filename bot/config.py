@@ -13,6 +13,7 @@ import tomllib
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -218,7 +219,7 @@ class HtmlConfig(_Section):
 
 class SourceConfig(_Section):
     id: str
-    name: str
+    name: str = ""  # shown under each headline; empty: the site's host (rubryka.com)
     url: str
     language: str | None = None
     topics: list[str] = Field(default_factory=list)
@@ -248,6 +249,17 @@ class SourceConfig(_Section):
         if value is not None and not _LANG.match(value):
             raise ValueError(f'expected a language code like "uk" or "en", got {value!r}')
         return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_name(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not str(data.get("name") or "").strip():
+            try:
+                host = urlsplit(str(data.get("url", ""))).hostname
+            except ValueError:  # a broken URL is reported by its own check
+                host = None
+            data = {**data, "name": (host or str(data.get("id", ""))).removeprefix("www.")}
+        return data
 
 
 class Config(_Section):

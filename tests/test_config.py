@@ -117,3 +117,15 @@ def test_broken_toml(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as err:
         load(path, env={})
     assert "not valid TOML" in err.value.problems[0]
+
+
+def test_a_source_without_a_name_is_named_after_its_site(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '[[sources]]\nid = "rub"\nurl = "https://www.rubryka.com/feed/"\n'
+        '[[sources]]\nid = "named"\nname = "Рубрика"\nurl = "https://rubryka.com/feed/"\n',
+        encoding="utf-8",
+    )
+    unnamed, named = load(path, env={}).sources
+    assert unnamed.name == "rubryka.com"
+    assert named.name == "Рубрика"
