@@ -43,14 +43,16 @@ _CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap]\.?m\.?)?", re.IGNOR
 _MONTH_FIRST = re.compile(rf"{_WORD}\s+{_DAY},?\s+{_YEAR}", re.IGNORECASE)
 _DAY_FIRST = re.compile(rf"{_DAY}\s+{_WORD},?\s+{_YEAR}", re.IGNORECASE)
 _NUMERIC = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 # A zone after a clock time: "+0200", "+03:00", "GMT+3", "EET", "GMT". Only after "hh:mm", so
 # the "-28" of "2025-01-28" is never an offset.
 _ZONE_TAIL = re.compile(
     r"(?<=:\d\d)\s*(?P<name>[A-Za-z]{1,5})?\s*"
     r"(?:(?P<sign>[+-])(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?)?\s*$"
 )
-_COMMENT = re.compile(r"\([^)]*\)")  # "GMT+0200 (Eastern European Standard Time)"
+# "GMT+0200 (Eastern European Standard Time)", "+02:00[Europe/Kyiv]" (RFC 9557)
+_COMMENT = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_EPOCH_DIGITS = {10: 1, 13: 1000}  # Unix time in seconds or milliseconds -> divisor
 # RFC 822's names plus the ones servers in and around Ukraine print; minutes east of UTC.
 _ZONE_NAMES = {
     "ut": 0, "utc": 0, "gmt": 0, "z": 0, "wet": 0, "west": 60, "bst": 60, "cet": 60,
@@ -84,7 +86,7 @@ def parse_iso(value: str) -> datetime | None:
 
 def parse_any(value: str) -> datetime | None:
     """A date as feeds really write it: ISO 8601, RFC 822 in any language or with any zone
-    notation, else a printed date; None if there is no date in it.
+    notation, Unix time, else a printed date; None if there is no date in it.
 
     Feed parsers give up on "Вт, 28 січ 2025 14:00:00 +0200", "... GMT+3" and "... EET", and
     email.utils silently drops zone names it does not know, so the zone is split off first.
@@ -95,6 +97,8 @@ def parse_any(value: str) -> datetime | None:
     iso = parse_iso(text)
     if iso is not None:
         return iso
+    if text.isdigit() and len(text) in _EPOCH_DIGITS:  # some CMSs print Unix time
+        return datetime.fromtimestamp(int(text) / _EPOCH_DIGITS[len(text)], UTC)
     body, zone = _split_zone(text)
     moment = parse_iso(body) or parse_human(body)
     if moment is None:

@@ -75,7 +75,7 @@ FIXTURES = {
     "undefined_entities.xml": ("https://poltava.example/rss.xml", 3),
     "cdata_html_titles.xml": ("https://epravda.example/rss/", 4),
     "guids.xml": ("https://zaxid.example/rss/", 4),
-    "odd_dates.xml": ("https://dates.example/rss", 22),
+    "odd_dates.xml": ("https://dates.example/rss", 25),
     "jsonfeed_v1.json": ("https://hromadske.radio.example/feeds/feed.json", 4),
     "jsonfeed_v11.json": ("https://kyivpost.example/feed.json", 4),
     "rdf_dc.xml": ("https://lb.example/rss/", 3),
@@ -322,6 +322,9 @@ def test_guids_as_permalinks_and_as_opaque_ids() -> None:
         (20, NOON),  # EST
         (21, NOON),  # JavaScript's Date.toString()
         (22, utc(2025, 1, 27)),  # Пн, 27 січ 2025
+        (23, NOON),  # Unix time
+        (24, NOON),  # 2025/01/28 12:00
+        (25, NOON),  # 2025-01-28T14:00:00+02:00[Europe/Kyiv]
     ],
 )
 def test_dates_as_servers_really_write_them(link: int, expected: datetime) -> None:
