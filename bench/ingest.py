@@ -1,6 +1,7 @@
 """Benchmark the poll cycle end to end; print one JSON line of figures.
 
     .venv/bin/python bench/ingest.py [--feeds 1000] [--items 50] [--server subprocess|inproc]
+                                     [--feedparser]
                                      [--database-url postgresql+asyncpg://postgres@127.0.0.1/test]
 
 Builds `--feeds` documents of `--items` items each in memory (RSS 2.0, Atom 1.0 and
@@ -13,6 +14,8 @@ afterwards). Figures, all from the same run:
 - first_cycle_s, items_per_s: the first cycle over every source, and items stored per second;
 - parse_s, pipeline_to_parse: the same documents through bare `parse` alone, one after
   another in this process, and the first cycle's wall time divided by it;
+- with --feedparser, feedparser_parse_s and pipeline_to_feedparser_parse: the same documents
+  through feedparser alone (the reference parser the issue's ratio target had in mind);
 - not_modified_ms_per_source: the same cycle again, every source answering 304;
 - peak_rss_mb: peak resident memory of this process (the server's is apart with
   `--server subprocess`);
@@ -298,6 +301,16 @@ class LagMeter:
             self._task.cancel()
 
 
+def feedparser_seconds(docs: list[tuple[str, bytes, str]]) -> float:
+    """The same documents through feedparser alone: the tolerant reference parser."""
+    import feedparser
+
+    started = time.perf_counter()
+    for _, body, _ in docs:
+        feedparser.parse(body)
+    return time.perf_counter() - started
+
+
 def bare_parse_seconds(docs: list[tuple[str, bytes, str]], base_url: str) -> float:
     started = time.perf_counter()
     for path, body, content_type in docs:
@@ -336,6 +349,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             second = await poller.cycle(force=True)
             second_s = time.perf_counter() - started
         parse_s = bare_parse_seconds(docs, base_url)
+    reference_s = feedparser_seconds(docs) if args.feedparser else None
     stored = sum(r.new_items for r in first)
     failed = [r.line() for r in (*first, *second) if r.status == "error"]
     return {
@@ -356,6 +370,14 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "items_per_s": round(stored / first_s),
         "parse_s": round(parse_s, 2),
         "pipeline_to_parse": round(first_s / parse_s, 2),
+        **(
+            {
+                "feedparser_parse_s": round(reference_s, 2),
+                "pipeline_to_feedparser_parse": round(first_s / reference_s, 2),
+            }
+            if reference_s
+            else {}
+        ),
         "not_modified_ms_per_source": round(second_s * 1000 / len(sources), 2),
         "not_modified_sources": sum(r.status == "not modified" for r in second),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
@@ -372,6 +394,11 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, default=PollingConfig().concurrency)
     ap.add_argument("--server", choices=["subprocess", "inproc"], default="subprocess")
     ap.add_argument("--database-url", help="postgresql+asyncpg://... (default: a temp SQLite)")
+    ap.add_argument(
+        "--feedparser",
+        action="store_true",
+        help="also time feedparser alone on the same documents (about a minute)",
+    )
     ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)  # the child
     args = ap.parse_args()
     if args.serve:
