@@ -23,6 +23,7 @@ import importlib
 import io
 import re
 from datetime import datetime, timedelta
+from html.entities import name2codepoint
 from typing import Any
 
 import feedparser
@@ -68,6 +69,11 @@ _HTML_ROOTS = frozenset(
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 _SNIFF = 4096
 _MAX_TTL = timedelta(days=7)
+# What `_repair` mends in an ill-formed feed.
+_BARE_AMP = re.compile(rb"&(?!#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9._-]*;)")
+_NAMED_ENTITY = re.compile(rb"&([A-Za-z][A-Za-z0-9]*);")
+_BARE_LT = re.compile(rb"<(?![A-Za-z_:/!?])")
+_XML_ENTITIES = frozenset({b"amp", b"lt", b"gt", b"quot", b"apos"})
 
 
 async def parse_off_loop(
@@ -149,19 +155,7 @@ def _root_name(head: str) -> str | None:
 def _parse_xml(body: bytes, kind: FeedKind, charset: str | None, url: str) -> ParsedFeed:
     document = xml_as_utf8(decode_xml(body, charset))
     truncated = _ROOT_CLOSE[kind].search(document, max(0, len(document) - _TAIL)) is None
-    # feedparser-rs drops <feedburner:origLink>, the story's real address: feedparser keeps it.
-    result = None if b"origLink>" in document else _run_fast(document, url)
-    if result is None or result.get("bozo"):
-        fallback = feedparser.parse(
-            io.BytesIO(document),
-            # We already transcoded to UTF-8; without a charset feedparser guesses windows-1252.
-            response_headers={
-                "content-type": "application/xml; charset=utf-8",
-                "content-location": url,
-            },
-        )
-        if result is None or len(fallback.entries) > len(result.entries):
-            result = fallback
+    result = _read_xml(document, url)
     entries = [_entry(entry, _language(result.feed)) for entry in result.entries]
     if truncated and entries:
         entries.pop()  # the last entry of a cut-off document may be cut too; next poll has it
@@ -175,6 +169,57 @@ def _parse_xml(body: bytes, kind: FeedKind, charset: str | None, url: str) -> Pa
         entries=tuple(entries),
         ttl=_ttl(result.feed.get("ttl")),
     )
+
+
+def _read_xml(document: bytes, url: str) -> Any:
+    """feedparser-rs's reading; for an ill-formed document, its reading of the document
+    repaired, else feedparser's lenient one, whichever found more entries."""
+    # feedparser-rs drops <feedburner:origLink>, the story's real address: feedparser keeps it.
+    fast_ok = b"origLink>" not in document
+    result = _run_fast(document, url) if fast_ok else None
+    if result is not None and not result.get("bozo"):
+        return result
+    repaired = _repair(document)
+    if fast_ok and repaired != document:
+        retry = _run_fast(repaired, url)
+        if retry is not None and not retry.get("bozo"):
+            return retry
+        result = _more_entries(result, retry)
+    fallback = feedparser.parse(
+        io.BytesIO(repaired),
+        # We already transcoded to UTF-8; without a charset feedparser guesses windows-1252.
+        response_headers={
+            "content-type": "application/xml; charset=utf-8",
+            "content-location": url,
+        },
+    )
+    return _more_entries(result, fallback)
+
+
+def _repair(document: bytes) -> bytes:
+    """The commonest breakage of real feeds mended: bare `&` ("AT&T", "?a=1&b=2"), HTML-only
+    entities (`&nbsp;`, `&mdash;`) and bare `<` ("inflation < 5%").
+
+    Untouched in a well-formed document, where none of them can occur. Without this,
+    feedparser reads "AT&T deal" as "AT&T; deal".
+    """
+    text = _BARE_AMP.sub(b"&amp;", document)
+    text = _NAMED_ENTITY.sub(_numeric_entity, text)
+    return _BARE_LT.sub(b"&lt;", text)
+
+
+def _numeric_entity(match: re.Match[bytes]) -> bytes:
+    name = match.group(1)
+    if name in _XML_ENTITIES:
+        return match.group(0)
+    code = name2codepoint.get(name.decode("ascii"))
+    return b"&#%d;" % code if code is not None else b"&amp;" + name + b";"
+
+
+def _more_entries(first: Any, second: Any) -> Any:
+    if first is None or (second is not None and len(second.entries) > len(first.entries)):
+        return second
+    return first
 
 
 def _run_fast(document: bytes, url: str) -> Any:

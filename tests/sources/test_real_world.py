@@ -87,6 +87,7 @@ FIXTURES = {
     "cards_page.html": ("https://hromadske.example/news", 3),
     "list_page_cp1251.html": ("https://vistipodillia.example/novyny/", 3),
     "nextjs_cards.html": ("https://suspilne.media/latest/", 3),
+    "illformed_cms.xml": ("https://kremen.example/rss.xml", 4),
 }
 
 # What must never reach a reader: markup, entities, mojibake, replacement characters.
@@ -287,6 +288,31 @@ def test_double_escaped_markup_in_a_description_is_dropped() -> None:
     entry = normalise(raw, base_url="https://a.example/", fetched_at=FETCHED)
     assert entry is not None
     assert entry.summary == "Double-escaped markup."
+
+
+def test_ill_formed_cms_feed_bare_ampersands_entities_and_brackets() -> None:
+    entries = read("illformed_cms.xml", FIXTURES["illformed_cms.xml"][0])
+    assert titles(entries) == [
+        "Кременчук & Світловодськ: графік відключень на 29 січня",  # not "& Світловодськ;"
+        "Ціни на хліб зросли на 10% – Держстат",
+        "Інфляція < 12%: що це означає для гаманця",
+        "На Кременчуцькому НПЗ завершили ремонт",
+    ]
+    assert entries[0].url == "https://kremen.example/index.php?newsid=12345&from=rss"
+    assert entries[0].summary == "Обленерго оприлюднило графік. Черги 1-3 без світла з 08:00."
+    assert entries[1].summary == "За рік буханець подорожчав на 3 гривні."
+    assert entries[2].summary == "Пояснюємо простими словами."
+    assert [e.published_at.hour for e in entries] == [12, 10, 9, 7]
+
+
+def test_bare_ampersand_is_not_read_as_an_entity() -> None:
+    body = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item>'
+        b"<title>AT&T and Kyivstar sign a deal</title><link>https://a.example/1</link>"
+        b"</item></channel></rss>"
+    )
+    (entry,) = parse(body, content_type=None, url="https://a.example/", html=None).entries
+    assert entry.title == "AT&T and Kyivstar sign a deal"  # feedparser alone: "AT&T; and"
 
 
 def test_guids_as_permalinks_and_as_opaque_ids() -> None:
