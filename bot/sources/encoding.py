@@ -69,6 +69,24 @@ def _bom(body: bytes) -> tuple[str, int] | None:
     return None
 
 
+def _by_bom(body: bytes) -> str | None:
+    """The text its byte-order mark says, or None without one.
+
+    Also None for a UTF-8 mark the bytes belie: a PHP include saved with a BOM prints it
+    in front of windows-1251 output, and the rest of the rules then read that right.
+    """
+    bom = _bom(body)
+    if bom is None:
+        return None
+    name, size = bom
+    if name != "utf-8":
+        return body[size:].decode(name, errors="replace")
+    try:
+        return body[size:].decode("utf-8")
+    except UnicodeDecodeError:
+        return _mostly_utf8(body[size:])
+
+
 def _decode(body: bytes, candidates: list[str | None]) -> str:
     tried: list[str] = []
     for candidate in candidates:
@@ -109,10 +127,9 @@ def _choose(http_charset: str | None, declared: str | None) -> list[str | None]:
 
 def decode_xml(body: bytes, http_charset: str | None) -> str:
     """Decode an XML document, and drop characters XML forbids (they break parsers)."""
-    bom = _bom(body)
-    if bom is not None:
-        text = body[bom[1] :].decode(bom[0], errors="replace")
-    else:
+    text = _by_bom(body)
+    if text is None:
+        body = body.removeprefix(codecs.BOM_UTF8)
         match = _XML_DECL.match(body[:512])
         declared = match.group(1).decode("ascii") if match else None
         text = _decode(body, _choose(http_charset, declared))
@@ -129,9 +146,10 @@ def xml_as_utf8(text: str) -> bytes:
 
 def decode_html(body: bytes, http_charset: str | None) -> str:
     """Decode an HTML page: BOM, HTTP charset, `<meta charset>`, UTF-8, windows-1251."""
-    bom = _bom(body)
-    if bom is not None:
-        return body[bom[1] :].decode(bom[0], errors="replace")
+    text = _by_bom(body)
+    if text is not None:
+        return text
+    body = body.removeprefix(codecs.BOM_UTF8)
     match = _META_CHARSET.search(body[:4096])
     declared = match.group(1).decode("ascii", errors="replace") if match else None
     return _decode(body, _choose(http_charset, declared))
@@ -139,7 +157,7 @@ def decode_html(body: bytes, http_charset: str | None) -> str:
 
 def decode_json(body: bytes, http_charset: str | None) -> str:
     """JSON is UTF-8 by RFC 8259; honour a BOM or an explicit charset all the same."""
-    bom = _bom(body)
-    if bom is not None:
-        return body[bom[1] :].decode(bom[0], errors="replace")
-    return _decode(body, _choose(http_charset, None))
+    text = _by_bom(body)
+    if text is not None:
+        return text
+    return _decode(body.removeprefix(codecs.BOM_UTF8), _choose(http_charset, None))

@@ -53,6 +53,7 @@ _PROLOG = re.compile(r"\A(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])
 _ROOT = re.compile(r"<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
 _DOCTYPE_HTML = re.compile(r"<!DOCTYPE\s+html", re.I)
 # Where a feed starts when something (a PHP warning, a stray newline) was printed before it.
+_DECLARATION = re.compile(rb"<\?xml\s")
 _FEED_START = re.compile(rb"<\?xml\s|<rss[\s>]|<feed[\s>]|<(?:[\w.-]+:)?RDF[\s>]")
 _ROOT_KINDS = {"rss": FeedKind.RSS, "feed": FeedKind.ATOM, "rdf": FeedKind.RDF}
 _ROOT_CLOSE = {
@@ -120,7 +121,7 @@ def _parse(
             return read_page(decode_html(body, charset), url=url, selectors=html)
         what = f"XML with root element <{root}>" if root else "unrecognised markup"
         raise ParseError(f"not a feed: {what}")
-    return _parse_xml(body, kind, charset, url)
+    return _parse_xml(_from_declaration(body), kind, charset, url)
 
 
 def _sniff(body: bytes) -> str:
@@ -129,6 +130,19 @@ def _sniff(body: bytes) -> str:
         if body.startswith(mark):
             return body[len(mark) : _SNIFF].decode(codec, "replace").lstrip(" \t\r\n\x00")
     return body[:_SNIFF].decode("latin-1").lstrip(" \t\r\n\x00")
+
+
+def _from_declaration(body: bytes) -> bytes:
+    """The document from its XML declaration on, when a comment came before it.
+
+    Left in place, that declaration is a well-formedness error that sends the document to
+    feedparser, which then believes its `encoding="windows-1251"` over the UTF-8 we
+    transcoded to: every title in mojibake.
+    """
+    match = _DECLARATION.search(body, 1, _SNIFF)
+    if match is None or not body[: match.start()].strip(b"\xef\xbb\xbf \t\r\n\x00"):
+        return body
+    return body[match.start() :]
 
 
 def _skip_junk(body: bytes) -> bytes | None:

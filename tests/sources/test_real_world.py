@@ -88,6 +88,7 @@ FIXTURES = {
     "list_page_cp1251.html": ("https://vistipodillia.example/novyny/", 3),
     "nextjs_cards.html": ("https://suspilne.media/latest/", 3),
     "illformed_cms.xml": ("https://kremen.example/rss.xml", 4),
+    "legacy_cms_cp1251.xml": ("https://sumy-oda.example/rss.xml", 2),
 }
 
 # What must never reach a reader: markup, entities, mojibake, replacement characters.
@@ -445,6 +446,19 @@ def test_php_warning_before_the_feed_and_cache_comments_after_it() -> None:
     bridge, schools = read("php_warning.xml", FIXTURES["php_warning.xml"][0])
     assert bridge.title == "У Житомирі відремонтують міст через Тетерів"
     assert schools.title == "Житомирські школи переходять на дистанційне навчання"
+
+
+@pytest.mark.parametrize("content_type", [None, "text/xml; charset=utf-8"])
+def test_bom_and_comment_before_a_windows_1251_declaration(content_type: str | None) -> None:
+    """A PHP include's UTF-8 BOM and a cache comment in front of windows-1251 output."""
+    url = FIXTURES["legacy_cms_cp1251.xml"][0]
+    entries = read("legacy_cms_cp1251.xml", url, content_type=content_type)
+    assert titles(entries) == [
+        "Графік подачі тепла в Сумах змінено через обстріли",
+        "Прикордонні громади отримали нові генератори",
+    ]
+    assert entries[0].summary == "Теплопостачання відновлять до ранку 29 січня."
+    assert entries[0].published_at == utc(2025, 1, 28, 14, 20)
 
 
 def test_utf16_feed() -> None:
