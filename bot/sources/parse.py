@@ -22,6 +22,7 @@ import asyncio
 import importlib
 import io
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta
 from html.entities import name2codepoint
 from typing import Any
@@ -93,11 +94,29 @@ def parse(
     feed_url=...)` and no entries: fetch that URL instead. Raises only ParseError.
     """
     try:
-        return _parse(body, content_type=content_type, url=url, html=html)
+        feed = _parse(body, content_type=content_type, url=url, html=html)
     except ParseError:
         raise
     except Exception as exc:  # a parser bug must not look like a crash of the poll
         raise ParseError(f"could not parse document: {type(exc).__name__}") from exc
+    return _unshare_guids(feed)
+
+
+def _unshare_guids(feed: ParsedFeed) -> ParsedFeed:
+    """Without the guids that entries with different links share.
+
+    Some CMSs give every item the same guid (the site's address, "0"); as an identity it
+    would make the whole feed one story, so those entries are known by their links.
+    """
+    links: dict[str, set[str]] = {}
+    for entry in feed.entries:
+        if entry.guid:
+            links.setdefault(entry.guid, set()).add(entry.link)
+    shared = {guid for guid, found in links.items() if len(found) > 1}
+    if not shared:
+        return feed
+    entries = tuple(replace(e, guid="") if e.guid in shared else e for e in feed.entries)
+    return replace(feed, entries=entries)
 
 
 def _parse(
@@ -168,7 +187,7 @@ def _root_name(head: str) -> str | None:
 
 def _parse_xml(body: bytes, kind: FeedKind, charset: str | None, url: str) -> ParsedFeed:
     document = xml_as_utf8(decode_xml(body, charset))
-    truncated = _ROOT_CLOSE[kind].search(document, max(0, len(document) - _TAIL)) is None
+    truncated = not _closed(document, kind)
     result = _read_xml(document, url)
     entries = [_entry(entry, _language(result.feed)) for entry in result.entries]
     if truncated and entries:
@@ -183,6 +202,14 @@ def _parse_xml(body: bytes, kind: FeedKind, charset: str | None, url: str) -> Pa
         entries=tuple(entries),
         ttl=_ttl(result.feed.get("ttl")),
     )
+
+
+def _closed(document: bytes, kind: FeedKind) -> bool:
+    """Whether the root element is closed: looked for near the end, where it nearly always
+    is, then anywhere (a site that appends kilobytes of scripts after its feed)."""
+    close = _ROOT_CLOSE[kind]
+    tail = max(0, len(document) - _TAIL)
+    return close.search(document, tail) is not None or close.search(document) is not None
 
 
 def _read_xml(document: bytes, url: str) -> Any:

@@ -89,6 +89,7 @@ FIXTURES = {
     "nextjs_cards.html": ("https://suspilne.media/latest/", 3),
     "illformed_cms.xml": ("https://kremen.example/rss.xml", 4),
     "legacy_cms_cp1251.xml": ("https://sumy-oda.example/rss.xml", 2),
+    "shared_guid.xml": ("https://oblrada.example/novyny?format=feed&type=rss", 3),
 }
 
 # What must never reach a reader: markup, entities, mojibake, replacement characters.
@@ -316,6 +317,16 @@ def test_bare_ampersand_is_not_read_as_an_entity() -> None:
     assert entry.title == "AT&T and Kyivstar sign a deal"  # feedparser alone: "AT&T; and"
 
 
+def test_one_guid_on_every_item_does_not_make_them_one_story() -> None:
+    entries = read("shared_guid.xml", FIXTURES["shared_guid.xml"][0])
+    assert [e.key for e in entries] == [
+        "https://oblrada.example/novyny/1834-sesiia-prohrama-vpo",
+        "https://oblrada.example/novyny/1833-zustrich-veterany",
+        "https://oblrada.example/novyny/1832-konkurs",
+    ]
+    assert entries[2].title == "Оголошено конкурс проєктів громадських ініціатив"
+
+
 def test_guids_as_permalinks_and_as_opaque_ids() -> None:
     trams, streets, opera, session = read("guids.xml", FIXTURES["guids.xml"][0])
     assert trams.url == "https://zaxid.example/news/lviv-tramvai-n1612345"  # isPermaLink=true
@@ -459,6 +470,12 @@ def test_bom_and_comment_before_a_windows_1251_declaration(content_type: str | N
     ]
     assert entries[0].summary == "Теплопостачання відновлять до ранку 29 січня."
     assert entries[0].published_at == utc(2025, 1, 28, 14, 20)
+
+
+def test_kilobytes_of_script_after_the_feed_lose_no_entry() -> None:
+    body = (DATA / "ukrinform.xml").read_bytes() + b"<script>var a = 1;</script>\n" * 400
+    feed = parse(body, content_type=None, url="https://www.ukrinform.ua/rss/", html=None)
+    assert len(feed.entries) == 3
 
 
 def test_utf16_feed() -> None:
