@@ -15,6 +15,21 @@ import time
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
+# German, French and Polish outlets (and servers in those locales) print these.
+_EUROPEAN_MONTHS = (
+    ("januar", "janvier", "janv", "stycznia", "styczeń", "sty"),
+    ("februar", "février", "févr", "fevr", "lutego", "luty", "lut"),
+    ("märz", "mär", "mars", "marca", "marzec"),
+    ("avril", "avr", "kwietnia", "kwiecień", "kwi"),
+    ("mai", "maja", "maj"),
+    ("juni", "juin", "czerwca", "czerwiec", "cze"),
+    ("juli", "juillet", "juil", "lipca", "lipiec"),
+    ("août", "aout", "sierpnia", "sierpień", "sie"),
+    ("septembre", "września", "wrzesień", "wrz"),
+    ("oktober", "okt", "octobre", "października", "październik", "paź"),
+    ("novembre", "listopad"),
+    ("dezember", "dez", "décembre", "déc", "grudnia", "grudzień"),
+)
 _MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
     (
@@ -33,11 +48,11 @@ for _number, _names in enumerate(
     ),
     start=1,
 ):
-    for _name in _names:
+    for _name in (*_names, *_EUROPEAN_MONTHS[_number - 1]):
         _MONTHS[_name] = _number
 
 _WORD = r"([^\W\d_]+)\.?"
-_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_DAY = r"(\d{1,2})(?:st|nd|rd|th|\.)?"  # "28th", German "28."
 _YEAR = r"(\d{4})"
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap]\.?m\.?)?", re.IGNORECASE)
 _MONTH_FIRST = re.compile(rf"{_WORD}\s+{_DAY},?\s+{_YEAR}", re.IGNORECASE)

@@ -381,6 +381,10 @@ def test_dates_as_servers_really_write_them(link: int, expected: datetime) -> No
         ("Tue, 28 Jan 2025 12:00 PM", datetime(2025, 1, 28, 12)),
         ("Tue, 28 Jan 2025 12:00:00 XYZ", datetime(2025, 1, 28, 12)),
         ("Tue, 28 Jan 2025 12:00:00 +2500", datetime(2025, 1, 28, 12)),
+        ("mar., 28 janv. 2025 13:00:00 +0100", NOON),
+        ("Di, 28 Jan 2025 13:00:00 +0100", NOON),
+        ("wt, 28 sty 2025 13:00:00 +0100", NOON),
+        ("28. Januar 2025 12:00", datetime(2025, 1, 28, 12)),
     ],
 )
 def test_parse_any_reads_zones_and_names(text: str, expected: datetime) -> None:
