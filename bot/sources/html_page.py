@@ -21,7 +21,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 from bot.domain import FeedKind, HtmlSelectors, ParsedFeed, RawEntry
 from bot.sources.dates import parse_any
 from bot.sources.errors import ParseError
-from bot.sources.text import collapse
+from bot.sources.text import collapse, html_to_text
 
 FEED_TYPES = frozenset(
     {"application/rss+xml", "application/atom+xml", "application/feed+json", "application/rdf+xml"}
@@ -194,9 +194,7 @@ def _entry(
         inner = link.css_first("a[href]")
         href = inner.attributes.get("href") if inner is not None else None
     url = _join(base, href)
-    title = collapse(title_node.text(separator=" ")) or collapse(
-        title_node.attributes.get("title") or ""
-    )
+    title = _text(title_node) or collapse(title_node.attributes.get("title") or "")
     if not url or not url.startswith(("http://", "https://")) or not title:
         return None
     return RawEntry(
@@ -209,6 +207,12 @@ def _entry(
     )
 
 
+def _text(node: LexborNode) -> str:
+    """The node's text as a reader sees it: a space for block tags only, so
+    "<b>Київ</b>: новини" stays "Київ: новини" (selectolax's separator puts one everywhere)."""
+    return html_to_text(node.html or "")
+
+
 def _when(node: LexborNode | None) -> datetime | None:
     if node is None:
         return None
@@ -218,7 +222,7 @@ def _when(node: LexborNode | None) -> datetime | None:
 
 def _summary(scope: LexborNode, title: str) -> str:
     for node in scope.css(_SUMMARY):
-        text = collapse(node.text(separator=" "))
+        text = _text(node)
         if text and text != title:
             return _drop_read_more(text)
     return ""

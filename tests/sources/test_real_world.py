@@ -606,6 +606,20 @@ def test_cards_that_are_links_outside_articles_and_no_logo_or_section_links() ->
     assert feed.entries[0].published == datetime(2025, 1, 28, 10)
 
 
+def test_inline_markup_in_page_headlines_adds_no_spaces() -> None:
+    page = (
+        "<html><body><article><h2><a href='/a/1'><b>Хмельницький</b>: уламки дрона, "
+        "<em>фото</em>.</a></h2><p>Текст <a href='#'>тут</a>, далі.</p></article>"
+        "<article><h2><a href='/a/2'>Київ<span class='hl'>ське</span> метро<br>нічні рейси"
+        "</a></h2></article></body></html>"
+    ).encode()
+    feed = parse(page, content_type="text/html", url="https://s.example/", html=None)
+    assert [(e.title, e.summary) for e in feed.entries] == [
+        ("Хмельницький: уламки дрона, фото.", "Текст тут, далі."),
+        ("Київське метро нічні рейси", ""),
+    ]
+
+
 def test_feed_kinds() -> None:
     kinds = {
         name: parse((DATA / name).read_bytes(), content_type=None, url=url, html=None).kind
