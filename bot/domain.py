@@ -92,6 +92,7 @@ class ParsedFeed:
     entries: tuple[RawEntry, ...] = ()
     ttl: timedelta | None = None  # RSS <ttl>: a lower bound on the next check
     feed_url: str | None = None  # an HTML page that links its feed: follow this
+    link: str | None = None  # the site's home page: where an entry without a link points
 
 
 @dataclass(frozen=True, slots=True)

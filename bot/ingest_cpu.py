@@ -78,7 +78,7 @@ def read(
     )
     found: dict[str, NormalEntry] = {}
     for raw in feed.entries:
-        entry = normalise(raw, base_url=result.url, fetched_at=now)
+        entry = normalise(raw, base_url=result.url, fetched_at=now, home_url=feed.link)
         if entry is not None and entry.key not in found:
             found[entry.key] = entry
     fresh = [entry for key, entry in found.items() if key not in known]

@@ -83,7 +83,7 @@ def read_page(text: str, *, url: str, selectors: HtmlSelectors | None) -> Parsed
         if selectors is not None:
             raise ParseError(f"HTML page: selectors found no items (item={selectors.item!r})")
         raise ParseError("not a feed: HTML page with no feed link and no headlines found")
-    return ParsedFeed(kind=FeedKind.HTML, title=title, language=lang, entries=entries)
+    return ParsedFeed(kind=FeedKind.HTML, title=title, language=lang, entries=entries, link=url)
 
 
 def _base_url(tree: LexborHTMLParser, url: str) -> str:

@@ -40,6 +40,7 @@ def read_json_feed(text: str, *, url: str = "") -> ParsedFeed:
         title=_text(document.get("title")),
         language=language,
         entries=entries,
+        link=_join(url, _text(document.get("home_page_url"))) or None,
     )
 
 

@@ -54,11 +54,14 @@ class NormalEntry:
     language_hint: str | None  # primary subtag, lower case ("uk" from "uk-UA"); often wrong
 
 
-def normalise(entry: RawEntry, *, base_url: str, fetched_at: datetime) -> NormalEntry | None:
+def normalise(
+    entry: RawEntry, *, base_url: str, fetched_at: datetime, home_url: str | None = None
+) -> NormalEntry | None:
     """Clean one entry; None when it has no text at all to show a reader.
 
-    `base_url` is the URL the document was fetched from (after redirects);
-    `fetched_at` stands in for a missing or future publication time.
+    `base_url` is the URL the document was fetched from (after redirects); `home_url` the
+    site's home page, where an entry without any link points (not the feed itself: a reader
+    tapping it would get raw XML); `fetched_at` stands in for a missing or future time.
     """
     summary = _summary_text(entry.summary)
     if _WP_FOOTER_WORDS in summary:  # the regex tries every position: skip it when it cannot match
@@ -80,7 +83,10 @@ def normalise(entry: RawEntry, *, base_url: str, fetched_at: datetime) -> Normal
         key = _digest(f"{title}\n{summary}")
     return NormalEntry(
         key=key,
-        url=link or canonical_url(base_url, base_url=base_url) or base_url,
+        url=link
+        or canonical_url(home_url or "", base_url=base_url)
+        or canonical_url(base_url, base_url=base_url)
+        or base_url,
         title=title,
         summary=summary,
         published_at=published_utc(entry.published, fetched_at=fetched_at),

@@ -26,6 +26,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from html.entities import name2codepoint
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 
@@ -201,7 +202,19 @@ def _parse_xml(body: bytes, kind: FeedKind, charset: str | None, url: str) -> Pa
         language=_language(result.feed),
         entries=tuple(entries),
         ttl=_ttl(result.feed.get("ttl")),
+        link=_home(result.feed.get("link"), url),
     )
+
+
+def _home(link: object, url: str) -> str | None:
+    """The channel's <link> (Atom: its alternate link), absolute; None if it has none."""
+    text = _str(link).strip()
+    if not text:
+        return None
+    try:
+        return urljoin(url, text)
+    except ValueError:
+        return None
 
 
 def _closed(document: bytes, kind: FeedKind) -> bool:

@@ -156,3 +156,21 @@ def test_a_whole_article_in_the_summary_gives_the_same_summary_as_reading_it_all
     whole = html_to_text(article)
     assert entry.summary == shorten(whole, MAX_SUMMARY)
     assert len(entry.summary) <= MAX_SUMMARY
+
+
+def test_an_entry_without_any_link_points_to_the_site_not_to_the_feed() -> None:
+    body = (
+        b"<?xml version='1.0'?><rss version='2.0'><channel><title>T</title>"
+        b"<link>https://news.example/</link>"
+        b"<item><title>No link here</title><guid isPermaLink='false'>42</guid></item>"
+        b"</channel></rss>"
+    )
+    feed = parse(body, content_type=None, url="https://news.example/feeds/rss.xml", html=None)
+    assert feed.link == "https://news.example/"
+    entry = normalise(
+        feed.entries[0],
+        base_url="https://news.example/feeds/rss.xml",
+        fetched_at=FETCHED,
+        home_url=feed.link,
+    )
+    assert entry is not None and entry.url == "https://news.example/"

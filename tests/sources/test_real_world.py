@@ -39,7 +39,7 @@ def read(
     feed = parse((DATA / name).read_bytes(), content_type=content_type, url=url, html=html)
     found: dict[str, NormalEntry] = {}
     for raw in feed.entries:
-        entry = normalise(raw, base_url=url, fetched_at=FETCHED)
+        entry = normalise(raw, base_url=url, fetched_at=FETCHED, home_url=feed.link)
         if entry is not None:
             found.setdefault(entry.key, entry)
     return list(found.values())
@@ -407,6 +407,7 @@ def test_json_feed_1_0_with_relative_urls_and_missing_ids() -> None:
     assert untitled.key == "120934"  # a numeric id
     assert untitled.title.startswith("Без заголовка: у Києві відкрилась виставка плакатів")
     assert linkless.summary == "Only content_html here & nothing else, 2 < 3."
+    assert linkless.url == "https://hromadske.radio.example/"  # the site, never the feed file
     assert linkless.published_at == utc(2025, 1, 27, 9)
 
 
