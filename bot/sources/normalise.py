@@ -12,7 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from bot.domain import RawEntry
 from bot.sources.text import collapse, html_to_text, shorten
@@ -118,27 +118,52 @@ def canonical_url(link: str, *, base_url: str) -> str:
     link = collapse(link)
     if not link:
         return ""
+    split = _split_plain(link) or _split_any(link, base_url)
+    if split is None:
+        return ""
+    scheme, netloc, path, raw_query = split
+    # Pairs are kept byte for byte (no re-encoding), so only tracking ones change the URL.
+    query = "&".join(
+        pair
+        for pair in raw_query.split("&")
+        if pair and not _tracking(unquote(pair.split("=")[0]))
+    )
+    url = f"{scheme}://{netloc}{path or '/'}{'?' if query else ''}{query}"
+    return url if len(url) <= MAX_URL else ""
+
+
+# An absolute URL that is already canonical up to its query: lower-case ASCII host, no
+# port, no user. Nearly every feed link is one; matching it costs a fifth of urlsplit.
+_PLAIN_URL = re.compile(
+    r"(https?)://([a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)(/[^?#\s]*)?(?:\?([^#\s]*))?(?:#\S*)?",
+    re.ASCII,
+)
+
+
+def _split_plain(link: str) -> tuple[str, str, str, str] | None:
+    match = _PLAIN_URL.fullmatch(link)
+    if match is None:
+        return None
+    scheme, host, path, query = match.groups()
+    return scheme, host, path or "", query or ""
+
+
+def _split_any(link: str, base_url: str) -> tuple[str, str, str, str] | None:
+    """(scheme, netloc, path, query) of any link, made absolute; None if not http(s)."""
     try:
-        absolute = link.startswith(("https://", "http://"))  # most links: urljoin is costly
+        absolute = link.startswith(("https://", "http://"))  # urljoin is costly
         parts = urlsplit(link if absolute else urljoin(base_url, link))
         scheme = parts.scheme.lower()
         host = (parts.hostname or "").rstrip(".")
         port = parts.port
     except ValueError:
-        return ""
+        return None
     if scheme not in _DEFAULT_PORTS or not host:
-        return ""
+        return None
     netloc = f"[{host}]" if ":" in host else host
     if port is not None and port != _DEFAULT_PORTS[scheme]:
         netloc = f"{netloc}:{port}"
-    # Pairs are kept byte for byte (no re-encoding), so only tracking ones change the URL.
-    query = "&".join(
-        pair
-        for pair in parts.query.split("&")
-        if pair and not _tracking(unquote(pair.split("=")[0]))
-    )
-    url = urlunsplit((scheme, netloc, parts.path or "/", query, ""))
-    return url if len(url) <= MAX_URL else ""
+    return scheme, netloc, parts.path, parts.query
 
 
 def published_utc(published: datetime | None, *, fetched_at: datetime) -> datetime:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime, timedelta, timezone
+from unittest import mock
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.domain import RawEntry
 from bot.sources.normalise import MAX_SUMMARY, NormalEntry, canonical_url, normalise
@@ -174,3 +178,31 @@ def test_an_entry_without_any_link_points_to_the_site_not_to_the_feed() -> None:
         home_url=feed.link,
     )
     assert entry is not None and entry.url == "https://news.example/"
+
+
+_URL_PART = st.sampled_from(
+    ["http://", "https://", "HTTPS://", "ftp://", "//", "/", "a", "Z", "news.example", ".", "-",
+     ":443", ":8080", ":", "?", "&", "=", "utm_source=x", "id=7", "#", "#top", "%20", " ", "\t",
+     "@", "user:pw@", "[::1]", "ї", "..", "//x", ";p"]
+)  # fmt: skip
+
+
+_LINK = st.one_of(
+    st.lists(_URL_PART, max_size=8).map("".join),
+    st.tuples(  # shaped like real links: scheme, host, port, path, query, fragment
+        st.sampled_from(["http://", "https://", "HTTP://", "", "/"]),
+        st.sampled_from(["news.example", "News.Example", "a.b-c.ua", "x.", "[::1]", "ї.укр", ""]),
+        st.sampled_from(["", ":80", ":443", ":8080", ":x"]),
+        st.sampled_from(["", "/", "/a/b/", "/a b", "/%D0%B0", "/../c", "/a;p"]),
+        st.sampled_from(["", "?", "?id=7", "?utm_source=x&id=7", "?a&&b=", "?UTM_Medium=y"]),
+        st.sampled_from(["", "#", "#top", "#a?b"]),
+    ).map("".join),
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(link=_LINK)
+def test_the_fast_path_for_plain_links_canonicalises_like_the_general_one(link: str) -> None:
+    fast = canonical_url(link, base_url=BASE)
+    with mock.patch("bot.sources.normalise._split_plain", return_value=None):
+        assert fast == canonical_url(link, base_url=BASE)
