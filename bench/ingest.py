@@ -60,7 +60,7 @@ from bot.context import topics_from_config  # noqa: E402
 from bot.db.engine import Database, make_engine  # noqa: E402
 from bot.db.migrate import upgrade  # noqa: E402
 from bot.domain import Source  # noqa: E402
-from bot.ingest import Poller  # noqa: E402
+from bot.ingest import POOL_MIN_SOURCES, Poller  # noqa: E402
 from bot.sources.parse import parse  # noqa: E402
 from tests.fakes.feed_server import FeedServer  # noqa: E402
 
@@ -336,7 +336,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         ]
         poller = Poller(db, http, sources, topics, polling, ["uk", "en"], clock)
         await poller.sync()
-        detect_language("Прогрів моделі", ["uk", "en"])  # a one-off load (~1 s), not per cycle
+        if len(sources) < POOL_MIN_SOURCES:  # classified in this process: load the model now
+            detect_language("Прогрів моделі", ["uk", "en"])  # a one-off ~1 s, not per cycle
         with LagMeter() as lag:
             started, cpu_before, children_before = time.perf_counter(), own_cpu(), children_cpu()
             first = await poller.cycle(force=True)
