@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.classify.language import detect_language
+from bot.classify.language import detect_language, load_model
 from bot.classify.topics import TopicMatcher
 from bot.config import PollingConfig
 from bot.db import items as items_repo
@@ -121,7 +121,13 @@ class Poller:
         self._seen: dict[str, AbstractSet[str]] = {}  # each source's keys in its last read
 
     async def sync(self) -> None:
-        """Register configured sources; new ones get a first check spread over a minute."""
+        """Register configured sources; new ones get a first check spread over a minute.
+
+        Without worker processes the language model (~1 s, ~90 MB) is loaded now, off the
+        loop, rather than in the first cycle; with them, only the workers hold it.
+        """
+        if not self._pooled:
+            await run_cpu(False, load_model)
         now = self.clock()
         spread = {
             s.id: now + timedelta(seconds=random.uniform(0, min(60.0, s.interval.total_seconds())))

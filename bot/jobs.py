@@ -8,14 +8,12 @@ of the same job is still going, so cycles never overlap.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import timedelta
 from typing import Any
 
 from telegram.ext import Application, CallbackContext, ContextTypes
 
-from bot.classify.language import load_model
 from bot.context import Runtime
 from bot.digest_cycle import DigestBuilder
 from bot.ingest import Poller, prune
@@ -63,7 +61,6 @@ async def schedule(
 ) -> None:
     """Build the poller and digest builder into the runtime and register the jobs."""
     assert rt.http is not None
-    await asyncio.to_thread(load_model)  # ~1 s once, off the event loop
     poller = Poller(
         rt.db,
         rt.http,
