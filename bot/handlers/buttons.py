@@ -21,6 +21,7 @@ from bot.domain import UI_LANGUAGES, ChatSettings, ScheduleMode
 from bot.handlers.choices import set_languages, set_topics
 from bot.handlers.common import (
     NO_PREVIEW,
+    Change,
     Edit,
     change_settings,
     chat_language,
@@ -93,11 +94,18 @@ Context = ContextTypes.DEFAULT_TYPE
 Handler = Callable[[Update, Context, Message, str], Awaitable[None]]
 
 
-async def _apply(update: Update, context: Context, edit: Edit) -> ChatSettings:
+async def _apply(update: Update, context: Context, edit: Edit) -> Change:
     result = await change_settings(update, context, edit, lock=False)
     if result is None:
         raise Refused("callback.stale")
-    return result.settings
+    return result
+
+
+def _settled(change: Change) -> None:
+    """After the redraw (an old screen may show stale marks): a press that changed nothing,
+    such as the same button twice, is told so instead of seeming to do nothing."""
+    if not change.changed:
+        raise Refused("callback.unchanged")
 
 
 async def _topics(update: Update, context: Context, message: Message, arg: str) -> None:
@@ -114,8 +122,9 @@ async def _topics(update: Update, context: Context, message: Message, arg: str) 
         except Refused:
             raise Refused("topics.keep_one", alert=True) from None
 
-    settings = await _apply(update, context, edit)
-    await redraw(message, ("", topics_keyboard(settings, rt)), markup_only=True)
+    change = await _apply(update, context, edit)
+    await redraw(message, ("", topics_keyboard(change.settings, rt)), markup_only=True)
+    _settled(change)
 
 
 async def _languages(update: Update, context: Context, message: Message, arg: str) -> None:
@@ -133,8 +142,9 @@ async def _languages(update: Update, context: Context, message: Message, arg: st
         except Refused:
             raise Refused("languages.keep_one", alert=True) from None
 
-    settings = await _apply(update, context, edit)
-    await redraw(message, ("", languages_keyboard(settings, rt)), markup_only=True)
+    change = await _apply(update, context, edit)
+    await redraw(message, ("", languages_keyboard(change.settings, rt)), markup_only=True)
+    _settled(change)
 
 
 def _preset(arg: str) -> tuple[ScheduleMode, tuple[time, ...]]:
@@ -151,8 +161,9 @@ def _preset(arg: str) -> tuple[ScheduleMode, tuple[time, ...]]:
 
 async def _schedule(update: Update, context: Context, message: Message, arg: str) -> None:
     mode, times = _preset(arg)
-    settings = await _apply(update, context, lambda s: set_schedule(s, mode, times))
-    await redraw(message, schedule_screen(settings, runtime(context)))
+    change = await _apply(update, context, lambda s: set_schedule(s, mode, times))
+    await redraw(message, schedule_screen(change.settings, runtime(context)))
+    _settled(change)
 
 
 async def _timezone(update: Update, context: Context, message: Message, arg: str) -> None:
@@ -161,15 +172,17 @@ async def _timezone(update: Update, context: Context, message: Message, arg: str
     if zone is None:
         raise Refused("callback.stale")
     rt = runtime(context)
-    settings = await _apply(update, context, lambda s: replace(s, timezone=zone))
-    await redraw(message, timezone_screen(settings, rt, rt.clock()))
+    change = await _apply(update, context, lambda s: replace(s, timezone=zone))
+    await redraw(message, timezone_screen(change.settings, rt, rt.clock()))
+    _settled(change)
 
 
 async def _interface(update: Update, context: Context, message: Message, arg: str) -> None:
     if arg not in UI_LANGUAGES:
         raise Refused("callback.stale")
-    settings = await _apply(update, context, lambda s: replace(s, ui_language=arg))
-    await redraw(message, ui_screen(settings))
+    change = await _apply(update, context, lambda s: replace(s, ui_language=arg))
+    await redraw(message, ui_screen(change.settings))
+    _settled(change)
 
 
 async def _open(update: Update, context: Context, message: Message, arg: str) -> None:

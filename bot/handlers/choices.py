@@ -15,7 +15,7 @@ from telegram.ext import ContextTypes
 from bot.domain import ChatSettings
 from bot.handlers.common import (
     change_settings,
-    esc,
+    echo_words,
     languages_text,
     load_settings,
     refuse_unless_admin,
@@ -62,7 +62,7 @@ async def topics_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             text = t(
                 lang,
                 "topics.unknown",
-                unknown=", ".join(f"“{esc(w)}”" for w in exc.bad),
+                unknown=echo_words(exc.bad),
                 valid=valid_list(topic_options(settings, rt)),
                 example=" ".join(rt.topic_ids[:2]),
             )
@@ -94,7 +94,7 @@ async def languages_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             text = t(
                 lang,
                 "languages.unknown",
-                unknown=", ".join(f"“{esc(w)}”" for w in exc.bad),
+                unknown=echo_words(exc.bad),
                 valid=valid_list(language_options(settings, rt)),
                 example=" ".join(valid[:2]),
             )

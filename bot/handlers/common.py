@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import html
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -21,6 +21,7 @@ from bot.context import Runtime
 from bot.db import chats
 from bot.digest.schedule import next_run
 from bot.domain import ChatSettings, ScheduleMode
+from bot.handlers.parse import zone_label
 from bot.i18n import CATALOGS, t, ui_language
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,22 @@ def is_group(chat: Chat) -> bool:
 def esc(text: str) -> str:
     """Config strings (topic and source names) go into HTML replies escaped."""
     return html.escape(text, quote=False)
+
+
+ECHO_CHARS = 40
+ECHO_WORDS = 5
+
+
+def echo(text: str) -> str:
+    """What the user typed, quoted back escaped and clipped: a reply to 4,000 characters of
+    junk must still be one short message Telegram accepts."""
+    return esc(text if len(text) <= ECHO_CHARS else text[: ECHO_CHARS - 1] + "…")
+
+
+def echo_words(words: Sequence[str]) -> str:
+    """ "“a”, “b”" for the first few words not understood, "…" for the rest."""
+    shown = [f"“{echo(w)}”" for w in words[:ECHO_WORDS]]
+    return ", ".join(shown + (["…"] if len(words) > ECHO_WORDS else []))
 
 
 async def chat_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
@@ -114,7 +131,7 @@ def when_text(settings: ChatSettings) -> str:
     lang = settings.ui_language
     if settings.mode is ScheduleMode.TIMES and settings.times:
         times = ", ".join(x.strftime("%H:%M") for x in settings.times)
-        return t(lang, "when.times", times=times, timezone=settings.timezone)
+        return t(lang, "when.times", times=times, timezone=zone_label(settings.timezone))
     if settings.mode is ScheduleMode.INSTANT:
         return t(lang, "when.instant")
     return t(lang, "when.off")

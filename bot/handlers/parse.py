@@ -17,7 +17,11 @@ from functools import cache
 from zoneinfo import available_timezones
 
 MAX_TIMES = 6
-_TIME = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?$")
+MAX_ZONE_INPUT = 64
+"""Characters of a typed zone looked at: the longest IANA name is 32."""
+_TIME = re.compile(r"^(\d{1,2})(?:[:.h](\d{2})|h)?$|^(\d{2})(\d{2})$")
+_TWELVE_HOUR = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?([ap])\.?m\.?$", re.IGNORECASE)
+_MERIDIEM = frozenset({"am", "pm", "a.m.", "p.m."})
 _SEPARATORS = re.compile(r"[\s,;]+")
 ALL_WORDS = frozenset({"all", "*", "everything", "усі", "все", "всі"})
 
@@ -57,6 +61,25 @@ CITY_ZONES: dict[str, str] = {
 # Old spellings that IANA keeps as links; answer with the current name.
 _CANONICAL = {"Europe/Kiev": "Europe/Kyiv", "Europe/Zaporozhye": "Europe/Kyiv"}
 
+# "UTC+2", "GMT+3", "+3", "-05:00": an offset east (+) or west (-) of UTC.
+_OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+\-\u2212])\s*(\d{1,2})(?::?(\d{2}))?$")
+# IANA names a whole-hour offset Etc/GMT-N for UTC+N (POSIX's inverted sign).
+_ETC_OFFSET = re.compile(r"^Etc/GMT([+-])(\d{1,2})$")
+# The few offsets that are not whole hours; each has one zone most people there use.
+_HALF_HOUR_ZONES: dict[str, str] = {
+    "-0930": "Pacific/Marquesas",
+    "-0330": "America/St_Johns",
+    "+0330": "Asia/Tehran",
+    "+0430": "Asia/Kabul",
+    "+0530": "Asia/Kolkata",
+    "+0545": "Asia/Kathmandu",
+    "+0630": "Asia/Yangon",
+    "+0845": "Australia/Eucla",
+    "+0930": "Australia/Adelaide",
+    "+1030": "Australia/Lord_Howe",
+    "+1245": "Pacific/Chatham",
+}
+
 
 class ParseError(ValueError):
     """The argument does not parse; `bad` names the words that did not."""
@@ -87,14 +110,38 @@ def choose(args: Sequence[str], valid: Sequence[str]) -> tuple[str, ...]:
 
 
 def parse_time(text: str) -> time:
-    """ "08:00", "8:00", "8.00", "8h30", "8" -> time; raises ValueError otherwise."""
+    """ "08:00", "8:00", "8.00", "8h30", "20h", "0730", "8" -> time (24-hour);
+    raises ValueError otherwise."""
     match = _TIME.match(text.strip())
     if not match:
         raise ValueError(text)
-    hours, minutes = int(match.group(1)), int(match.group(2) or 0)
+    hours = int(match.group(1) or match.group(3))
+    minutes = int(match.group(2) or match.group(4) or 0)
     if hours > 23 or minutes > 59:
         raise ValueError(text)
     return time(hours, minutes)
+
+
+def _parse_any_time(text: str) -> time:
+    """24-hour as `parse_time`, or 12-hour with am/pm ("7am", "6:30pm", "12am" = 00:00)."""
+    match = _TWELVE_HOUR.match(text.strip())
+    if not match:
+        return parse_time(text)
+    hours, minutes = int(match.group(1)), int(match.group(2) or 0)
+    if not 1 <= hours <= 12 or minutes > 59:
+        raise ValueError(text)
+    return time(hours % 12 + (12 if match.group(3).lower() == "p" else 0), minutes)
+
+
+def _join_meridiem(args: Sequence[str]) -> list[str]:
+    """ "9 am" typed with a space arrives as two words; glue "am"/"pm" to its number."""
+    joined: list[str] = []
+    for word in args:
+        if joined and word.lower() in _MERIDIEM and joined[-1][-1:].isdigit():
+            joined[-1] += word
+        else:
+            joined.append(word)
+    return joined
 
 
 def parse_times(args: Sequence[str]) -> tuple[time, ...]:
@@ -103,9 +150,9 @@ def parse_times(args: Sequence[str]) -> tuple[time, ...]:
         raise ParseError([])
     parsed: list[time] = []
     bad: list[str] = []
-    for word in args:
+    for word in _join_meridiem(args):
         try:
-            parsed.append(parse_time(word))
+            parsed.append(_parse_any_time(word))
         except ValueError:
             bad.append(word)
     if bad:
@@ -149,11 +196,38 @@ class ZoneMatch:
     suggestions: tuple[str, ...] = ()  # close IANA names when nothing matched
 
 
+def offset_zone(text: str) -> str | None:
+    """The IANA zone for a typed UTC offset ("UTC+2" -> Etc/GMT-2), else None."""
+    match = _OFFSET.match(text)
+    if not match:
+        return None
+    sign = "-" if match.group(1) in "-\u2212" else "+"
+    hours, minutes = int(match.group(2)), int(match.group(3) or 0)
+    if minutes:
+        return _HALF_HOUR_ZONES.get(f"{sign}{hours:02d}{minutes:02d}")
+    if hours == 0:
+        return "UTC"
+    if (sign == "+" and hours > 14) or (sign == "-" and hours > 12):
+        return None
+    return f"Etc/GMT{'-' if sign == '+' else '+'}{hours}"
+
+
+def zone_label(zone: str) -> str:
+    """A zone as people read it: "UTC+2" for IANA's inverted Etc/GMT-2, else its name."""
+    match = _ETC_OFFSET.match(zone)
+    if not match or match.group(2) == "0":
+        return zone
+    return f"UTC{'-' if match.group(1) == '+' else '+'}{match.group(2)}"
+
+
 def resolve_timezone(text: str, *, limit: int = 5) -> ZoneMatch:
-    """An IANA zone from what a person typed: exact, any case, a city name, else suggestions."""
-    key = " ".join(text.split()).lower()
+    """An IANA zone from what a person typed: exact, any case, a city name, a UTC offset,
+    else suggestions."""
+    key = " ".join(text.split()).lower()[:MAX_ZONE_INPUT]
     if not key:
         return ZoneMatch(None)
+    if _OFFSET.match(key):  # never suggest Etc/GMT+3 for "GMT+3": its sign is the opposite
+        return ZoneMatch(offset_zone(key))
     table = _zones()
     for candidate in (key, key.replace(" ", "_")):
         if candidate in table:

@@ -12,7 +12,8 @@ from bot.domain import ChatSettings, ScheduleMode
 from bot.handlers.common import (
     change_settings,
     due_at,
-    esc,
+    echo,
+    echo_words,
     load_settings,
     local_when,
     refuse_unless_admin,
@@ -20,7 +21,14 @@ from bot.handlers.common import (
     runtime,
     when_text,
 )
-from bot.handlers.parse import MAX_TIMES, ParseError, parse_times, resolve_timezone, words
+from bot.handlers.parse import (
+    MAX_TIMES,
+    ParseError,
+    parse_times,
+    resolve_timezone,
+    words,
+    zone_label,
+)
 from bot.handlers.screens import local_now, schedule_screen, timezone_screen, zones_keyboard
 from bot.i18n import t
 
@@ -70,7 +78,7 @@ async def schedule_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             mode, times = ScheduleMode.TIMES, parse_times(args)
         except ParseError as exc:
             if exc.bad:
-                bad = ", ".join(f"“{esc(w)}”" for w in exc.bad)
+                bad = echo_words(exc.bad)
                 await reply(update, t(lang, "schedule.bad", bad=bad, max=MAX_TIMES))
             else:
                 await reply(update, t(lang, "schedule.too_many", max=MAX_TIMES))
@@ -81,13 +89,18 @@ async def schedule_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 
 def timezone_reply(settings: ChatSettings, now: datetime) -> str:
-    return t(
-        settings.ui_language,
+    """The zone understood, its time now; a fixed offset also gets a summer-time warning."""
+    lang = settings.ui_language
+    text = t(
+        lang,
         "timezone.set",
-        timezone=settings.timezone,
+        timezone=zone_label(settings.timezone),
         now=local_now(settings.timezone, now),
         when=when_text(settings),
     )
+    if zone_label(settings.timezone) != settings.timezone:
+        text += "\n\n" + t(lang, "timezone.fixed_offset")
+    return text
 
 
 async def timezone_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -105,10 +118,10 @@ async def timezone_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     match = resolve_timezone(given)
     if match.zone is None:
         if not match.suggestions:
-            await reply(update, t(lang, "timezone.unknown_none", given=esc(given)))
+            await reply(update, t(lang, "timezone.unknown_none", given=echo(given)))
             return
         suggestions = "\n".join(f"• {z}" for z in match.suggestions)
-        text = t(lang, "timezone.unknown", given=esc(given), suggestions=suggestions)
+        text = t(lang, "timezone.unknown", given=echo(given), suggestions=suggestions)
         await reply(update, text, zones_keyboard(match.suggestions, None, lang))
         return
     zone = match.zone

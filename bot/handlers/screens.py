@@ -25,7 +25,7 @@ from bot.handlers.common import (
     topics_text,
     when_text,
 )
-from bot.handlers.parse import MAX_TIMES, format_times, token
+from bot.handlers.parse import MAX_TIMES, format_times, token, zone_label
 from bot.i18n import t
 
 ALL = "*"
@@ -182,7 +182,7 @@ def local_now(timezone: str, now: datetime) -> str:
 
 
 def zones_keyboard(zones: Sequence[str], current: str | None, lang: str) -> InlineKeyboardMarkup:
-    buttons = [_button(_mark(z == current) + z, f"z:{token(z)}") for z in zones]
+    buttons = [_button(_mark(z == current) + zone_label(z), f"z:{token(z)}") for z in zones]
     rows = _rows(buttons, 2)
     rows.append([_done(lang)])
     return InlineKeyboardMarkup(rows)
@@ -194,7 +194,7 @@ def timezone_screen(settings: ChatSettings, rt: Runtime, now: datetime) -> Scree
     text = t(
         lang,
         "timezone.screen",
-        timezone=settings.timezone,
+        timezone=zone_label(settings.timezone),
         now=local_now(settings.timezone, now),
     )
     return text, zones_keyboard(zones, settings.timezone, lang)
@@ -226,7 +226,7 @@ def settings_screen(settings: ChatSettings, rt: Runtime) -> Screen:
         topics=topics_text(settings, rt),
         languages=languages_text(settings),
         when=when_text(settings),
-        timezone=settings.timezone,
+        timezone=zone_label(settings.timezone),
         ui=ui_name(lang),
     )
     rows = [

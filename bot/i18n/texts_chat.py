@@ -32,7 +32,8 @@ EN: dict[str, str] = {
         "You will get: {what}\nWhen: {when}\n\n"
         "Group administrators can change this with /settings; /help lists everything."
     ),
-    "unknown_command": "I don't know that command. Send /help to see what I can do.",
+    "unknown_command": "I don't know the command {command}. Send /help to see what I can do.",
+    "unknown_command.suggest": "Did you mean {command}?",
     "unknown_text": "I only understand commands. Send /help to see them.",
     "help": (
         "<b>News digests</b>: headlines from the sources you choose, one line per story.\n\n"
@@ -61,6 +62,7 @@ EN: dict[str, str] = {
     "button.off": "🔕 Only on /digest",
     "callback.admins_only": "Only this group's administrators can change its settings.",
     "callback.stale": "This button is out of date. Send /settings for fresh ones.",
+    "callback.unchanged": "Already so: nothing to change.",
     "saved": "✅ Saved.\n\nYou get: {what}\nWhen: {when}",
     # /topics
     "topics.screen": (
@@ -116,7 +118,12 @@ EN: dict[str, str] = {
     ),
     "timezone.unknown_none": (
         "I don't know the time zone “{given}”. Type a Region/City zone like "
-        "/timezone Europe/Kyiv or /timezone America/New_York, or a city like /timezone Kyiv."
+        "/timezone Europe/Kyiv or /timezone America/New_York, a city like /timezone Kyiv, "
+        "or an offset like /timezone UTC+2."
+    ),
+    "timezone.fixed_offset": (
+        "A fixed offset does not move for summer time; to follow it, name your city: "
+        "/timezone Kyiv."
     ),
     # /settings
     "settings.screen": (
@@ -204,7 +211,8 @@ UK: dict[str, str] = {
         "Ви отримуватимете: {what}\nКоли: {when}\n\n"
         "Адміністратори групи можуть змінити це в /settings; /help покаже все, що я вмію."
     ),
-    "unknown_command": "Я не знаю такої команди. Надішліть /help, щоб побачити, що я вмію.",
+    "unknown_command": ("Я не знаю команди {command}. Надішліть /help, щоб побачити, що я вмію."),
+    "unknown_command.suggest": "Можливо, ви мали на увазі {command}?",
     "unknown_text": "Я розумію лише команди. Надішліть /help, щоб їх побачити.",
     "help": (
         "<b>Дайджести новин</b>: заголовки з обраних джерел, один рядок на подію.\n\n"
@@ -232,6 +240,7 @@ UK: dict[str, str] = {
     "button.off": "🔕 Лише на /digest",
     "callback.admins_only": "Змінювати налаштування групи можуть лише її адміністратори.",
     "callback.stale": "Ця кнопка застаріла. Надішліть /settings, щоб отримати нові.",
+    "callback.unchanged": "Уже так: змінювати нічого.",
     "saved": "✅ Збережено.\n\nВи отримуєте: {what}\nКоли: {when}",
     "topics.screen": (
         "<b>Теми</b>: натисніть, щоб підписатися на тему чи відписатися (✅ = обрано).\n"
@@ -283,7 +292,12 @@ UK: dict[str, str] = {
     ),
     "timezone.unknown_none": (
         "Я не знаю часового поясу «{given}». Напишіть пояс у вигляді Регіон/Місто, як-от "
-        "/timezone Europe/Kyiv чи /timezone America/New_York, або місто: /timezone Київ."
+        "/timezone Europe/Kyiv чи /timezone America/New_York, місто: /timezone Київ, "
+        "або зміщення: /timezone UTC+2."
+    ),
+    "timezone.fixed_offset": (
+        "Фіксоване зміщення не змінюється на літній час; щоб ураховувати його, напишіть "
+        "місто: /timezone Київ."
     ),
     "settings.screen": (
         "<b>Налаштування</b>\n\n"
