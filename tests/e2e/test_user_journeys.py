@@ -7,11 +7,18 @@ language, and be a message Telegram accepts (the fake refuses bad HTML and over-
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+import html
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
+from bot.config import Config
 from bot.domain import ScheduleMode
 from tests.e2e.harness import make_config, running_bot
+from tests.e2e.test_conversation_membership import until_inactive
+from tests.e2e.test_digest_delivery import eventually_stored
 from tests.e2e.test_conversation_topics import marked, press, say, settings_of
+from tests.fakes.conftest_feed import feed_server  # noqa: F401  (fixture)
+from tests.fakes.feed_server import FeedServer
 from tests.fakes.telegram import BOT_USERNAME, FakeTelegram, SentMessage
 
 NOW = datetime(2026, 1, 28, 10, 0, tzinfo=UTC)  # 12:00 in Kyiv
@@ -236,3 +243,134 @@ async def test_group_commands_with_the_bot_name(fake_telegram: FakeTelegram, db_
         stop = await say(fake, GROUP, MEMBER, f"/stop@{BOT_USERNAME}")
         assert "administrators" in stop.text
         assert (await settings_of(db_url, GROUP)).active
+
+
+# ---------------------------------------------------------------- digests from a real feed
+
+
+def rss(*items: tuple[str, str]) -> bytes:
+    """An RSS 2.0 document of (guid, title) items; titles are XML-escaped as a feed must."""
+    entries = "".join(
+        f"<item><title>{html.escape(title)}</title><link>https://news.example/{guid}</link>"
+        f'<guid isPermaLink="false">{guid}</guid>'
+        "<pubDate>Wed, 28 Jan 2026 09:40:12 +0000</pubDate></item>"
+        for guid, title in items
+    )
+    head = '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>T</title>'
+    return f"{head}{entries}</channel></rss>".encode()
+
+
+def feed_config(fake: FakeTelegram, db_url: str, url: str, **sections: Any) -> Config:
+    source = {"id": "wire", "name": "Wire <&> News", "url": url, "interval": "1s"}
+    return make_config(
+        fake, db_url, sources=[source], polling={"first_poll_items": 0}, **sections
+    )
+
+
+async def subscribe(fake: FakeTelegram, chat: int, *commands: str, latest: str = "") -> None:
+    """/start, then each command, each waited for; `latest`: a headline /start offers."""
+    await say(fake, chat, chat, "/start")
+    if latest:
+        await fake.wait_for_message(chat, latest)
+    for command in commands:
+        await say(fake, chat, chat, command)
+
+
+def digest_parts(fake: FakeTelegram, chat: int, since: int = 0) -> list[SentMessage]:
+    """The bot's digest messages (header or continued section) after event `since`."""
+    return [
+        m
+        for m in fake.sent(chat)
+        if m.created_seq > since and m.text.startswith(("📰", "🗂", "🛡", "🏛", "🎭"))
+    ]
+
+
+HOSTILE = [
+    ("amp", "Tom & Jerry <b>not bold</b> & 3 > 2 < 5 — NATO summit 🇺🇦🛡️🔥"),
+    ("tag", "</a><i>Broken</i> &amp; &nbsp; <script>alert(1)</script> parliament vote"),
+    ("long", "Parliament " + "very long headline with emoji 🎉 and words " * 20),
+]
+
+
+async def test_a_digest_of_hostile_headlines_is_valid_and_split(
+    fake_telegram: FakeTelegram,
+    feed_server: FeedServer,  # noqa: F811
+    db_url: str,
+) -> None:
+    fake = fake_telegram
+    people(fake)
+    route = feed_server.add("/feed.xml", rss(("old", "Old story")))
+    many = [(f"n{i:03d}", f"Story {i:03d} 🇺🇦 {'word ' * 30}& <more>") for i in range(80)]
+    config = feed_config(fake, db_url, feed_server.url("/feed.xml"), digest={"max_items": 200})
+    async with running_bot(config, fake, tick=timedelta(milliseconds=300)):
+        await feed_server.wait_for_request("/feed.xml")
+        await subscribe(fake, EN, "/schedule instant", latest="Old story")
+        await subscribe(fake, UK, "/schedule instant", latest="Old story")
+        since = fake.seq
+        route.body = rss(("old", "Old story"), *HOSTILE, *many)
+        await fake.wait_for_message(EN, "Story 000", timeout=15)
+        await fake.wait_for_message(UK, "Story 000", timeout=15)
+
+    for chat, other in ((EN, "🗂 Other"), (UK, "🗂 Інше")):
+        parts = digest_parts(fake, chat, since)
+        assert len(parts) >= 3, "80 long lines do not fit one message"
+        text = "\n".join(part.text for part in parts)
+        # markup in a title is the feed's formatting (dropped); <, > and & are text
+        assert "Tom & Jerry not bold & 3 > 2 < 5 — NATO summit 🇺🇦🛡️🔥 —" in text
+        assert "Broken & " in text and "parliament vote" in text
+        assert "— Wire <&> News," in text
+        assert "…" in text, "a very long headline is cut"
+        for guid, _ in many:
+            assert text.count(f"Story {guid[1:]}") == 1, f"{guid} once, in order of parts"
+        assert "Old story" not in text
+        assert parts[0].text.startswith("📰") and other in text
+        assert all(not p.text.startswith("📰") for p in parts[1:]), "one header"
+        assert all(p.link_preview_disabled for p in parts)
+        assert "https://news.example/amp" in parts[0].links + [
+            link for p in parts for link in p.links
+        ]
+
+
+async def test_nothing_matching_sends_nothing_and_digest_says_so(
+    fake_telegram: FakeTelegram,
+    feed_server: FeedServer,  # noqa: F811
+    db_url: str,
+) -> None:
+    fake = fake_telegram
+    people(fake)
+    route = feed_server.add("/feed.xml", rss(("old", "Old story")))
+    config = feed_config(fake, db_url, feed_server.url("/feed.xml"))
+    async with running_bot(config, fake, tick=timedelta(milliseconds=300)):
+        await feed_server.wait_for_request("/feed.xml")
+        await subscribe(fake, UK, "/topics culture", "/languages uk", latest="Old story")
+        since = fake.seq
+        route.body = rss(("old", "Old story"), ("nato", "NATO army gets new weapons"))
+        await eventually_stored(db_url, "NATO army gets new weapons")
+        empty = await say(fake, UK, UK, "/digest")
+        assert "Нічого нового" in empty.text and "Наступний дайджест:" in empty.text
+    assert not digest_parts(fake, UK, since), "no empty digest is ever sent"
+
+
+async def test_a_chat_that_blocked_the_bot_is_unsubscribed_and_can_come_back(
+    fake_telegram: FakeTelegram,
+    feed_server: FeedServer,  # noqa: F811
+    db_url: str,
+) -> None:
+    fake = fake_telegram
+    people(fake)
+    route = feed_server.add("/feed.xml", rss(("old", "Old story")))
+    config = feed_config(fake, db_url, feed_server.url("/feed.xml"))
+    async with running_bot(config, fake, tick=timedelta(milliseconds=300)):
+        await feed_server.wait_for_request("/feed.xml")
+        await subscribe(fake, EN, "/schedule instant", latest="Old story")
+        await subscribe(fake, UK, "/schedule instant", latest="Old story")
+        fake.block(EN)  # blocked; the my_chat_member update was lost
+        fake.fail_next("sendMessage", UK, error_code=429, retry_after=1)
+        route.body = rss(("old", "Old story"), ("p1", "Parliament passes the budget"))
+        await fake.wait_for_message(UK, "Parliament passes", timeout=15)
+        await until_inactive(fake, db_url, EN)
+
+        back = await say(fake, EN, EN, "/start")  # writing again unblocks, as in Telegram
+        assert "Welcome back" in back.text
+        assert (await settings_of(db_url, EN)).active
+    assert len([m for m in fake.sent(UK) if "Parliament passes" in m.text]) == 1
