@@ -12,10 +12,13 @@ from dataclasses import replace
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.domain import ChatSettings
+from bot.context import Runtime
+from bot.domain import UI_LANGUAGES, ChatSettings
 from bot.handlers.common import (
     change_settings,
     echo_words,
+    inactive_hint,
+    language_name,
     languages_text,
     load_settings,
     refuse_unless_admin,
@@ -32,6 +35,28 @@ from bot.handlers.screens import (
     valid_list,
 )
 from bot.i18n import t
+
+
+def topic_aliases(rt: Runtime) -> dict[str, str]:
+    """Topic names in every interface language ("оборона", "defence" if so named) -> id."""
+    return {
+        name.lower(): topic.id
+        for topic in rt.topics
+        for name in (topic.name(code) for code in UI_LANGUAGES)
+        if " " not in name
+    }
+
+
+def language_aliases(valid: tuple[str, ...]) -> dict[str, str]:
+    """News language names in every interface language ("українська", "english") -> code;
+    "ua" too, the code people often guess for Ukrainian."""
+    aliases = {"ua": "uk"} if "uk" in valid else {}
+    for code in valid:
+        for ui in UI_LANGUAGES:
+            name = language_name(code, ui)
+            if " " not in name:
+                aliases[name.lower()] = code
+    return aliases
 
 
 def set_topics(settings: ChatSettings, chosen: tuple[str, ...] | None) -> ChatSettings:
@@ -57,7 +82,7 @@ async def topics_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     chosen: tuple[str, ...] | None = None
     if not is_all(args):
         try:
-            chosen = choose(args, rt.topic_ids)
+            chosen = choose(args, rt.topic_ids, topic_aliases(rt))
         except ParseError as exc:
             text = t(
                 lang,
@@ -70,7 +95,8 @@ async def topics_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             return
     result = await change_settings(update, context, lambda s: set_topics(s, chosen))
     if result is not None:
-        await reply(update, t(lang, "topics.set", topics=topics_text(result.settings, rt)))
+        text = t(lang, "topics.set", topics=topics_text(result.settings, rt))
+        await reply(update, text + inactive_hint(result.settings))
 
 
 async def languages_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -89,7 +115,7 @@ async def languages_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     chosen: tuple[str, ...] | None = None
     if not is_all(args):
         try:
-            chosen = choose(args, valid)
+            chosen = choose(args, valid, language_aliases(valid))
         except ParseError as exc:
             text = t(
                 lang,
@@ -103,4 +129,4 @@ async def languages_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     result = await change_settings(update, context, lambda s: set_languages(s, chosen))
     if result is not None:
         text = t(lang, "languages.set", languages=languages_text(result.settings))
-        await reply(update, text)
+        await reply(update, text + inactive_hint(result.settings))

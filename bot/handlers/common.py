@@ -137,6 +137,12 @@ def when_text(settings: ChatSettings) -> str:
     return t(lang, "when.off")
 
 
+def inactive_hint(settings: ChatSettings) -> str:
+    """For a reply to a settings change: a chat not subscribed is reminded that nothing
+    comes until /start ("" when subscribed)."""
+    return "" if settings.active else "\n" + t(settings.ui_language, "schedule.inactive")
+
+
 def describe(settings: ChatSettings, rt: Runtime) -> tuple[str, str]:
     """(what, when): the chat's filters and schedule in its own language, for replies."""
     what = t(

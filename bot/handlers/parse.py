@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import time
 from functools import cache
@@ -57,6 +57,16 @@ CITY_ZONES: dict[str, str] = {
     "toronto": "America/Toronto",
     "gmt": "Etc/GMT",
     "utc": "UTC",
+    # abbreviations people use that are no IANA names (EST, CET, EET are)
+    "eest": "Europe/Kyiv",
+    "cest": "Europe/Berlin",
+    "bst": "Europe/London",
+    "msk": "Europe/Moscow",
+    "pst": "America/Los_Angeles",
+    "pdt": "America/Los_Angeles",
+    "cst": "America/Chicago",
+    "cdt": "America/Chicago",
+    "edt": "America/New_York",
 }
 # Old spellings that IANA keeps as links; answer with the current name.
 _CANONICAL = {"Europe/Kiev": "Europe/Kyiv", "Europe/Zaporozhye": "Europe/Kyiv"}
@@ -98,12 +108,16 @@ def is_all(args: Sequence[str]) -> bool:
     return len(args) == 1 and args[0].lower() in ALL_WORDS
 
 
-def choose(args: Sequence[str], valid: Sequence[str]) -> tuple[str, ...]:
-    """The valid ids named (case-insensitive, in config order, deduplicated).
+def choose(
+    args: Sequence[str], valid: Sequence[str], aliases: Mapping[str, str] | None = None
+) -> tuple[str, ...]:
+    """The valid ids named (case-insensitive, in config order, deduplicated); `aliases` maps
+    other lower-case words (a topic's name in either language: "оборона") to ids.
 
     Raises ParseError with the unknown words, so the reply can list the valid ones."""
-    wanted = [w.lower() for w in args]
-    unknown = [w for w in wanted if w not in valid]
+    names = aliases or {}
+    wanted = [names.get(w.lower(), w.lower()) for w in args]
+    unknown = [w for w, id_ in zip(args, wanted, strict=True) if id_ not in valid]
     if unknown:
         raise ParseError(list(dict.fromkeys(unknown)))
     return tuple(v for v in valid if v in wanted)

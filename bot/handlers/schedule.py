@@ -14,6 +14,7 @@ from bot.handlers.common import (
     due_at,
     echo,
     echo_words,
+    inactive_hint,
     load_settings,
     local_when,
     refuse_unless_admin,
@@ -100,7 +101,7 @@ def timezone_reply(settings: ChatSettings, now: datetime) -> str:
     )
     if zone_label(settings.timezone) != settings.timezone:
         text += "\n\n" + t(lang, "timezone.fixed_offset")
-    return text
+    return text + inactive_hint(settings)
 
 
 async def timezone_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -15,8 +15,8 @@ from bot.config import Config
 from bot.domain import ScheduleMode
 from tests.e2e.harness import make_config, running_bot
 from tests.e2e.test_conversation_membership import until_inactive
-from tests.e2e.test_digest_delivery import eventually_stored
 from tests.e2e.test_conversation_topics import marked, press, say, settings_of
+from tests.e2e.test_digest_delivery import eventually_stored
 from tests.fakes.conftest_feed import feed_server  # noqa: F401  (fixture)
 from tests.fakes.feed_server import FeedServer
 from tests.fakes.telegram import BOT_USERNAME, FakeTelegram, SentMessage
@@ -245,6 +245,29 @@ async def test_group_commands_with_the_bot_name(fake_telegram: FakeTelegram, db_
         assert (await settings_of(db_url, GROUP)).active
 
 
+async def test_topics_and_languages_by_their_names(
+    fake_telegram: FakeTelegram, db_url: str
+) -> None:
+    fake = fake_telegram
+    people(fake)
+    async with running_bot(make_config(fake, db_url), fake):
+        before_start = await say(fake, UK, UK, "/topics оборона Політика")
+        assert "Теми: Оборона, Політика" in before_start.text
+        assert "/start" in before_start.text, "not subscribed yet: nothing comes until /start"
+        assert (await settings_of(db_url, UK)).topics == ("defense", "politics")
+        langs = await say(fake, UK, UK, "/languages українська, English")
+        assert "Мови новин: Українська, Англійська" in langs.text
+        ua = await say(fake, UK, UK, "/languages ua")
+        assert "Мови новин: Українська." in ua.text
+        await say(fake, UK, UK, "/start")
+        subscribed = await say(fake, UK, UK, "/topics усі")
+        assert "усі теми" in subscribed.text and "/start" not in subscribed.text
+        unknown = await say(fake, EN, EN, "/topics Sport")
+        assert "“Sport”" in unknown.text and "defense: 🛡 Defense" in unknown.text
+        zone = await say(fake, EN, EN, "/timezone EEST")
+        assert "Time zone: Europe/Kyiv" in zone.text and "/start" in zone.text
+
+
 # ---------------------------------------------------------------- digests from a real feed
 
 
@@ -262,9 +285,7 @@ def rss(*items: tuple[str, str]) -> bytes:
 
 def feed_config(fake: FakeTelegram, db_url: str, url: str, **sections: Any) -> Config:
     source = {"id": "wire", "name": "Wire <&> News", "url": url, "interval": "1s"}
-    return make_config(
-        fake, db_url, sources=[source], polling={"first_poll_items": 0}, **sections
-    )
+    return make_config(fake, db_url, sources=[source], polling={"first_poll_items": 0}, **sections)
 
 
 async def subscribe(fake: FakeTelegram, chat: int, *commands: str, latest: str = "") -> None:
