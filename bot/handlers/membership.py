@@ -12,7 +12,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.db import chats
-from bot.handlers.common import NO_PREVIEW, describe, due_at, is_group, runtime
+from bot.handlers.common import NO_PREVIEW, chat_lock, describe, due_at, is_group, runtime
 from bot.i18n import t, ui_language
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ async def my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if was or not now_in or chat.type == Chat.PRIVATE:
         return  # a rights change, or a user unblocking: /start says what they want
     adder = change.from_user
-    async with rt.db.transaction() as session:
+    async with chat_lock(context, chat.id), rt.db.transaction() as session:
         row, _ = await chats.ensure_chat(
             session,
             chat.id,

@@ -12,7 +12,15 @@ from telegram.ext import ContextTypes
 from bot.context import Runtime
 from bot.db import chats
 from bot.domain import ChatSettings
-from bot.handlers.common import chat_language, describe, due_at, may_change, reply, runtime
+from bot.handlers.common import (
+    chat_language,
+    chat_lock,
+    describe,
+    due_at,
+    may_change,
+    reply,
+    runtime,
+)
 from bot.handlers.screens import topics_keyboard
 from bot.i18n import t, ui_language
 
@@ -34,7 +42,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     now = rt.clock()
     lang = ui_language(user.language_code if user else None)
     chosen = payload_topics(list(context.args or []), rt.topic_ids)
-    async with rt.db.transaction() as session:
+    # A new chat's first commands arrive together: one creates the row, none overwrites.
+    async with chat_lock(context, chat.id), rt.db.transaction() as session:
         row, created = await chats.ensure_chat(
             session,
             chat.id,

@@ -395,3 +395,23 @@ async def test_a_chat_that_blocked_the_bot_is_unsubscribed_and_can_come_back(
         assert "Welcome back" in back.text
         assert (await settings_of(db_url, EN)).active
     assert len([m for m in fake.sent(UK) if "Parliament passes" in m.text]) == 1
+
+
+async def test_impatient_user_sends_commands_at_once(
+    fake_telegram: FakeTelegram, db_url: str
+) -> None:
+    """Updates are handled concurrently: a new chat's first commands must not race."""
+    fake = fake_telegram
+    people(fake)
+    async with running_bot(make_config(fake, db_url), fake):
+        for text in ("/start", "/topics defense", "/schedule 9:00", "/start", "/languages en"):
+            await fake.user_sends(UK, UK, text)
+        for expected in ("Вітаю", "Теми: Оборона", "09:00", "Мови новин: Англійська"):
+            await fake.wait_for_message(UK, expected)
+        fake.fail_next("sendMessage", EN, error_code=429, retry_after=1)
+        slowed = await say(fake, EN, EN, "/help")  # Telegram said "too many": retried
+        assert "/topics" in slowed.text
+    for chat in (UK, EN):
+        assert not [m for m in fake.sent(chat) if "went wrong" in m.text]
+    settings = await settings_of(db_url, UK)
+    assert settings.active and settings.topics == ("defense",) and settings.times == (time(9),)
