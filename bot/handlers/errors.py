@@ -8,10 +8,19 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.handlers.common import reply
+from bot.handlers.common import chat_language, reply
 from bot.i18n import t, ui_language
 
 log = logging.getLogger(__name__)
+
+
+async def _language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The chat's interface language; the user's own when the database is what failed."""
+    try:
+        return await chat_language(update, context)
+    except Exception:
+        user = update.effective_user
+        return ui_language(user.language_code if user else None)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -23,8 +32,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if update.callback_query is not None:
         return  # button handlers answer their own failures with an alert
-    user = update.effective_user
     try:
-        await reply(update, t(ui_language(user.language_code if user else None), "error.internal"))
+        await reply(update, t(await _language(update, context), "error.internal"))
     except TelegramError as exc:
         log.warning("could not tell the user about the failure: %s", exc)

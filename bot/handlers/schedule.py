@@ -34,7 +34,8 @@ from bot.handlers.screens import local_now, schedule_screen, timezone_screen, zo
 from bot.i18n import t
 
 INSTANT_WORDS = frozenset({"instant", "instantly", "now", "realtime", "одразу", "миттєво"})
-OFF_WORDS = frozenset({"off", "none", "manual", "вимк", "вимкнути", "ні"})
+OFF_WORDS = frozenset({"off", "none", "manual", "never", "вимк", "вимкнути", "ні"})
+ON_WORDS = frozenset({"on", "daily", "увімк", "увімкнути"})  # back to the times kept
 
 
 def set_schedule(
@@ -74,6 +75,8 @@ async def schedule_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         mode = ScheduleMode.INSTANT
     elif len(args) == 1 and first in OFF_WORDS:
         mode = ScheduleMode.OFF
+    elif len(args) == 1 and first in ON_WORDS and (settings.times or rt.chat_defaults().times):
+        mode, times = ScheduleMode.TIMES, () if settings.times else rt.chat_defaults().times
     else:
         try:
             mode, times = ScheduleMode.TIMES, parse_times(args)

@@ -70,6 +70,8 @@ async def test_schedule_as_people_type_it(fake_telegram: FakeTelegram, db_url: s
 
         off = await say(fake, EN, EN, "/schedule off")
         assert "/digest" in off.text
+        on = await say(fake, EN, EN, "/schedule on")
+        assert "every day at 07:30, 20:00" in on.text, "the times were kept"
         instant = await say(fake, EN, EN, "/schedule instant")
         assert "as soon as news arrives" in instant.text
         screen = await say(fake, EN, EN, "/schedule")
