@@ -370,7 +370,10 @@ async def test_nothing_matching_sends_nothing_and_digest_says_so(
         route.body = rss(("old", "Old story"), ("nato", "NATO army gets new weapons"))
         await eventually_stored(db_url, "NATO army gets new weapons")
         empty = await say(fake, UK, UK, "/digest")
-        assert "Нічого нового" in empty.text and "Наступний дайджест:" in empty.text
+        assert "Нічого нового за вашими темами та мовами" in empty.text
+        assert "/topics" in empty.text and "/languages" in empty.text
+        again = await say(fake, UK, UK, "/digest")
+        assert "Нічого нового з" in again.text and "Наступний дайджест:" in again.text
     assert not digest_parts(fake, UK, since), "no empty digest is ever sent"
 
 
