@@ -420,3 +420,22 @@ async def test_impatient_user_sends_commands_at_once(
         assert not [m for m in fake.sent(chat) if "went wrong" in m.text]
     settings = await settings_of(db_url, UK)
     assert settings.active and settings.topics == ("defense",) and settings.times == (time(9),)
+
+
+async def test_added_to_a_group_by_a_startgroup_link(
+    fake_telegram: FakeTelegram, db_url: str
+) -> None:
+    """t.me/<bot>?startgroup=defense-politics: Telegram adds the bot and, at once, posts
+    "/start@<bot> defense-politics" from the adder; both updates arrive together."""
+    fake = fake_telegram
+    fake.add_user(ADMIN, "Admin", language_code="uk")
+    async with running_bot(make_config(fake, db_url), fake):
+        fake.bot_added_to_group(-990, ADMIN, title="Громада")
+        await fake.user_sends(-990, ADMIN, f"/start@{BOT_USERNAME} defense-politics")
+        await fake.wait_for_message(-990, "Вітаю всіх")
+        await fake.wait_for_message(-990, "Оборона, Політика")
+        member = await say(fake, -990, MEMBER, f"/topics@{BOT_USERNAME} culture")
+        assert "адміністратори" in member.text
+    settings = await settings_of(db_url, -990)
+    assert settings.active and settings.topics == ("defense", "politics")
+    assert not [m for m in fake.sent(-990) if "не так" in m.text]
