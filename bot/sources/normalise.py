@@ -124,9 +124,7 @@ def canonical_url(link: str, *, base_url: str) -> str:
     scheme, netloc, path, raw_query = split
     # Pairs are kept byte for byte (no re-encoding), so only tracking ones change the URL.
     query = "&".join(
-        pair
-        for pair in raw_query.split("&")
-        if pair and not _tracking(unquote(pair.split("=")[0]))
+        pair for pair in raw_query.split("&") if pair and not _tracking(unquote(pair.split("=")[0]))
     )
     url = f"{scheme}://{netloc}{path or '/'}{'?' if query else ''}{query}"
     return url if len(url) <= MAX_URL else ""
