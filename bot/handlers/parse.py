@@ -23,6 +23,7 @@ _TIME = re.compile(r"^(\d{1,2})(?:[:.h](\d{2})|h)?$|^(\d{2})(\d{2})$")
 _TWELVE_HOUR = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?([ap])\.?m\.?$", re.IGNORECASE)
 _MERIDIEM = frozenset({"am", "pm", "a.m.", "p.m."})
 _SEPARATORS = re.compile(r"[\s,;]+")
+_QUOTES = "\"'“”„«»‘’`"
 ALL_WORDS = frozenset({"all", "*", "everything", "усі", "все", "всі"})
 
 # Common names people use for places; IANA names cover the rest.
@@ -100,8 +101,10 @@ class ParseError(ValueError):
 
 
 def words(args: Iterable[str]) -> list[str]:
-    """Arguments split on spaces and commas ("uk,en" and "uk en" alike), empty ones dropped."""
-    return [w for arg in args for w in _SEPARATORS.split(arg.strip()) if w]
+    """Arguments split on spaces and commas ("uk,en" and "uk en" alike), quotes copied from
+    an example ("08:00") and empty ones dropped."""
+    stripped = (w.strip(_QUOTES) for arg in args for w in _SEPARATORS.split(arg.strip()))
+    return [w for w in stripped if w]
 
 
 def is_all(args: Sequence[str]) -> bool:
@@ -237,7 +240,7 @@ def zone_label(zone: str) -> str:
 def resolve_timezone(text: str, *, limit: int = 5) -> ZoneMatch:
     """An IANA zone from what a person typed: exact, any case, a city name, a UTC offset,
     else suggestions."""
-    key = " ".join(text.split()).lower()[:MAX_ZONE_INPUT]
+    key = " ".join(text.split()).strip(_QUOTES).lower()[:MAX_ZONE_INPUT]
     if not key:
         return ZoneMatch(None)
     if _OFFSET.match(key):  # never suggest Etc/GMT+3 for "GMT+3": its sign is the opposite

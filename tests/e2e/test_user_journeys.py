@@ -60,6 +60,8 @@ async def test_schedule_as_people_type_it(fake_telegram: FakeTelegram, db_url: s
         assert "07:00, 18:30" in ampm.text
         spaced = await say(fake, EN, EN, "/schedule 9 am, 9 pm")
         assert "09:00, 21:00" in spaced.text
+        quoted = await say(fake, EN, EN, "/schedule “08:00”, '20:00'")
+        assert "08:00, 20:00" in quoted.text
         french = await say(fake, EN, EN, "/schedule 20h 0730")
         assert "07:30, 20:00" in french.text
         assert (await settings_of(db_url, EN)).times == (time(7, 30), time(20))
