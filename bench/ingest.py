@@ -18,7 +18,7 @@ afterwards). Figures, all from the same run:
   through feedparser alone (the reference parser the issue's ratio target had in mind);
 - not_modified_ms_per_source: the same cycle again, every source answering 304;
 - peak_rss_mb: peak resident memory of this process (the server's is apart with
-  `--server subprocess`);
+  `--server subprocess`); worker_peak_rss_mb: that of each ingest worker process;
 - first_cycle_cpu_s: CPU seconds the first cycle cost this process ("main": event loop,
   HTTP, database threads), the ingest worker processes, and the feed server child; wall
   time on two shared cores swings with what else runs, these do much less;
@@ -274,6 +274,26 @@ def children_cpu() -> dict[int, float]:
     return found
 
 
+def peak_rss_mb(pid: int) -> float:
+    """Peak resident memory of a process (Linux /proc VmHWM), MB; 0 if unknown."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def is_worker(pid: int, server_pid: int | None) -> bool:
+    """An ingest worker: not the feed server, not multiprocessing's resource tracker."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return pid != server_pid and b"resource_tracker" not in cmdline
+
+
 def own_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -346,6 +366,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             children = {
                 pid: cpu - children_before.get(pid, 0.0) for pid, cpu in children_cpu().items()
             }
+            workers_rss = [peak_rss_mb(pid) for pid in children if is_worker(pid, server_pid)]
             started = time.perf_counter()
             second = await poller.cycle(force=True)
             second_s = time.perf_counter() - started
@@ -382,6 +403,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "not_modified_ms_per_source": round(second_s * 1000 / len(sources), 2),
         "not_modified_sources": sum(r.status == "not modified" for r in second),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "worker_peak_rss_mb": [round(mb) for mb in workers_rss],
         "max_loop_lag_ms": round(lag.worst * 1000, 1),
         "errors": failed[:5],
         "cpus": os.cpu_count(),
