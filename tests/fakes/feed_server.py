@@ -26,6 +26,7 @@ from aiohttp import web
 from multidict import CIMultiDictProxy
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+WAIT_LIMIT = 30.0  # seconds a test waits for the code under test to fetch a path
 
 _TYPES = {
     ".xml": "application/rss+xml; charset=utf-8",
@@ -161,10 +162,21 @@ class FeedServer:
     # --- observing ---------------------------------------------------------------------------
 
     async def wait_for_request(self, path: str) -> None:
-        """Return once `path` has been requested at least once (no sleeping, no polling)."""
+        """Return once `path` has been requested at least once (no sleeping, no polling).
+
+        Fails after `WAIT_LIMIT` seconds, naming the paths that were asked for, instead of
+        hanging the test run when the code under test never polls (a frozen clock, say).
+        """
         if self.hits[path]:
             return
-        await self._arrived.setdefault(path, asyncio.Event()).wait()
+        try:
+            async with asyncio.timeout(WAIT_LIMIT):
+                await self._arrived.setdefault(path, asyncio.Event()).wait()
+        except TimeoutError:
+            asked = sorted(self.hits) or ["nothing"]
+            raise AssertionError(
+                f"{path} was not requested within {WAIT_LIMIT:g}s; requested: {', '.join(asked)}"
+            ) from None
 
     def headers_of_last(self, path: str) -> Mapping[str, str]:
         for seen in reversed(self.requests):
