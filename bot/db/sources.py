@@ -161,24 +161,9 @@ async def record_not_modified(session: AsyncSession, checks: Sequence[NotModifie
     """Record many 304s in one statement (executemany): a 304 must cost next to nothing."""
     if not checks:
         return
-    table = cast(Table, SourceRow.__table__)
-    stmt = (
-        update(table)
-        .where(table.c.id == bindparam("sid"))
-        .values(
-            last_checked_at=bindparam("now"),
-            last_ok_at=bindparam("now"),
-            next_check_at=bindparam("next_check"),
-            etag=bindparam("new_etag"),
-            last_modified=bindparam("new_last_modified"),
-            error_count=0,
-            last_error=None,
-            failing_since=None,
-        )
-    )
     connection = await session.connection()  # Core executemany: one statement, many rows
     await connection.execute(
-        stmt,
+        _SUCCESS,
         [
             {
                 "sid": c.source_id,
@@ -186,6 +171,9 @@ async def record_not_modified(session: AsyncSession, checks: Sequence[NotModifie
                 "next_check": c.next_check_at,
                 "new_etag": c.etag,
                 "new_last_modified": c.last_modified,
+                "new_kind": None,  # kind and feed URL kept
+                "keep_feed_url": True,
+                "new_feed_url": None,
             }
             for c in checks
         ],
