@@ -37,7 +37,7 @@ from typing import ParamSpec, TypeVar
 from bot.classify.language import detect_language, load_model
 from bot.classify.topics import TopicMatcher
 from bot.domain import FetchResult, Item, ParsedFeed, Source, Topic
-from bot.sources.normalise import NormalEntry, normalise
+from bot.sources.normalise import NormalEntry, identity, normalise
 from bot.sources.parse import parse
 
 __all__ = ["Read", "TopicRules", "classify", "read", "run_cpu", "start_processes", "stop_processes"]
@@ -70,23 +70,30 @@ def read(
 ) -> Read:
     """Parse, normalise and classify one fetched document, in one trip to a worker.
 
-    One entry per key, the first wins. Entries whose key is in `known` are not classified
-    (classifying is the costly step, and most of a changed feed is already stored).
+    One entry per key, the first wins. Entries whose key is in `known` are already stored:
+    recognised by their guid or link alone, they are neither normalised nor classified
+    (most of a changed feed is entries it listed before).
     """
     feed = parse(
         result.body or b"", content_type=result.content_type, url=result.url, html=source.html
     )
-    found: dict[str, NormalEntry] = {}
+    keys: set[str] = set()
+    fresh: dict[str, NormalEntry] = {}
     for raw in feed.entries:
+        key = identity(raw, base_url=result.url) if known else None
+        if key is not None and key in known:
+            keys.add(key)
+            continue
         entry = normalise(raw, base_url=result.url, fetched_at=now, home_url=feed.link)
-        if entry is not None and entry.key not in found:
-            found[entry.key] = entry
-    fresh = [entry for key, entry in found.items() if key not in known]
+        if entry is not None:
+            keys.add(entry.key)
+            if entry.key not in known:
+                fresh.setdefault(entry.key, entry)
     return Read(
         feed=replace(feed, entries=()),
         had_entries=bool(feed.entries),
-        keys=frozenset(found),
-        items=classify(source, feed.language, fresh, candidates, topics),
+        keys=frozenset(keys),
+        items=classify(source, feed.language, list(fresh.values()), candidates, topics),
     )
 
 

@@ -75,12 +75,7 @@ def normalise(
     guid = collapse(entry.guid)
     if not link and guid.startswith(("http://", "https://")):
         link = canonical_url(guid, base_url=base_url)
-    if guid:
-        key = _bounded(guid)
-    elif link:
-        key = _bounded(link)
-    else:
-        key = _digest(f"{title}\n{summary}")
+    key = _key(guid, link) or _digest(f"{title}\n{summary}")
     return NormalEntry(
         key=key,
         url=link
@@ -93,6 +88,21 @@ def normalise(
         categories=_categories(entry.categories),
         language_hint=_language(entry.language),
     )
+
+
+def identity(entry: RawEntry, *, base_url: str) -> str | None:
+    """The key `normalise` would give, when the guid or the link decides it; else None.
+
+    Costs a fraction of `normalise` (no HTML, no dates), so a changed feed's entries that
+    are already stored can be recognised and skipped before any of that work.
+    """
+    return _key(collapse(entry.guid), canonical_url(entry.link, base_url=base_url))
+
+
+def _key(guid: str, link: str) -> str | None:
+    if guid:
+        return _bounded(guid)
+    return _bounded(link) if link else None
 
 
 def _summary_text(fragment: str) -> str:

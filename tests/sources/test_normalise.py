@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain import RawEntry
-from bot.sources.normalise import MAX_SUMMARY, NormalEntry, canonical_url, normalise
+from bot.sources.normalise import MAX_SUMMARY, NormalEntry, canonical_url, identity, normalise
 from bot.sources.parse import parse
 from bot.sources.text import html_to_text, shorten
 from tests.sources.conftest import data
@@ -206,3 +206,19 @@ def test_the_fast_path_for_plain_links_canonicalises_like_the_general_one(link: 
     fast = canonical_url(link, base_url=BASE)
     with mock.patch("bot.sources.normalise._split_plain", return_value=None):
         assert fast == canonical_url(link, base_url=BASE)
+
+
+_GUID = st.sampled_from(["", " ", "42", " urn:uuid:1 ", "https://a.example/p?id=1", "x" * 300])
+
+
+@settings(max_examples=300, deadline=None)
+@given(guid=_GUID, link=_LINK, title=st.sampled_from(["", "Title", "<b></b>"]))
+def test_identity_is_the_key_normalise_gives_whenever_it_names_one(
+    guid: str, link: str, title: str
+) -> None:
+    raw = RawEntry(title=title, link=link, guid=guid, summary="Summary")
+    key = identity(raw, base_url=BASE)
+    entry = normalise(raw, base_url=BASE, fetched_at=FETCHED)
+    assert entry is not None
+    assert key is None or key == entry.key
+    assert key is not None or entry.key.startswith("sha256:")
