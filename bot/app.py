@@ -15,7 +15,7 @@ from typing import Any
 
 import aiohttp
 from telegram import BotCommand
-from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot import handlers, jobs
@@ -38,17 +38,67 @@ class StartupError(Exception):
     """The bot cannot start; the message says what to do."""
 
 
+DEFAULT_API = "https://api.telegram.org/bot"
+HELLO_RETRY_MAX = 60.0  # seconds between attempts to reach Telegram at start, at most
+
+
 def _startup_error(exc: TelegramError, api_base_url: str) -> StartupError:
     """Why the bot could not say hello to Telegram; never quotes the token (PTB's does)."""
     if isinstance(exc, InvalidToken):
+        # A 404 (a wrong api_base_url path) raises InvalidToken too.
+        elsewhere = (
+            f", and that telegram.api_base_url ({api_base_url}) is a Bot API server"
+            if api_base_url != DEFAULT_API
+            else ""
+        )
         return StartupError(
             "Telegram rejected the bot token; check NEWSBOT_TOKEN or telegram.token "
-            "(@BotFather shows the token of each of your bots)"
+            f"(@BotFather shows the token of each of your bots){elsewhere}"
         )
     return StartupError(
         f"cannot reach the Telegram Bot API at {api_base_url}: {type(exc).__name__}; "
         "check the network or telegram.api_base_url"
     )
+
+
+def _seconds(value: int | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+async def _hello(app: AnyApp, stop: asyncio.Event, api_base_url: str, *, retry: bool) -> bool:
+    """getMe until Telegram answers; False if stopped first.
+
+    With `retry`, Telegram (or the network) being down at start is waited out with a
+    backoff, so a bot started before its network is up recovers on its own; a rejected
+    token always ends the start.
+    """
+    delay = 1.0
+    while True:
+        try:
+            await app.initialize()
+            return True
+        except (NetworkError, RetryAfter) as exc:
+            if isinstance(exc, BadRequest) or not retry:
+                await app.bot.shutdown()
+                raise _startup_error(exc, api_base_url) from None
+            wait = _seconds(exc.retry_after) if isinstance(exc, RetryAfter) else delay
+            log.warning(
+                "cannot reach the Telegram Bot API at %s (%s: %s); retrying in %.0fs",
+                api_base_url,
+                type(exc).__name__,
+                exc,
+                wait,
+            )
+        except InvalidToken as exc:
+            await app.bot.shutdown()  # the HTTP sessions opened before getMe failed
+            raise _startup_error(exc, api_base_url) from None
+        try:
+            await asyncio.wait_for(stop.wait(), wait)
+        except TimeoutError:
+            delay = min(delay * 2, HELLO_RETRY_MAX)
+            continue
+        await app.bot.shutdown()
+        return False
 
 
 def build_application(rt: Runtime) -> AnyApp:
@@ -92,11 +142,13 @@ async def serve(
     clock: Callable[[], datetime] = utc_now,
     poll_timeout: float = 30,
     tick: timedelta = jobs.TICK,
+    wait_for_telegram: bool = False,
 ) -> None:
     """Run the bot until `stop` is set: updates, poll cycle and digest cycle.
 
     `poll_timeout` (Telegram long poll) and `tick` (how often the cycles look for due
-    work) are shortened by tests; the defaults suit production.
+    work) are shortened by tests; the defaults suit production. `wait_for_telegram`
+    (set by `newsbot run`) retries an unreachable Bot API at start instead of failing.
     """
     if not config.token:
         raise StartupError(
@@ -110,11 +162,10 @@ async def serve(
         app = build_application(rt)
         async with aiohttp.ClientSession() as http:
             rt.http = http
-            try:
-                await app.initialize()
-            except (InvalidToken, NetworkError) as exc:
-                await app.bot.shutdown()  # the HTTP sessions opened before getMe failed
-                raise _startup_error(exc, config.telegram.api_base_url) from None
+            api = config.telegram.api_base_url
+            if not await _hello(app, stop, api, retry=wait_for_telegram):
+                log.info("stopped before Telegram answered")
+                return
             rt.bot_username = app.bot.username
             try:
                 await _set_commands(app)
@@ -158,7 +209,7 @@ def run(config: Config) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        await serve(config, stop)
+        await serve(config, stop, wait_for_telegram=True)
 
     try:
         asyncio.run(main())

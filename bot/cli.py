@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import sys
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 from bot import config as config_module
 from bot import logs
@@ -34,11 +37,27 @@ def rule_problems(cfg: Config) -> list[str]:
     return problems
 
 
-def _load(args: argparse.Namespace) -> Config:
+def _read(args: argparse.Namespace) -> tuple[Path, Config]:
+    """The config and the file it came from (which may be absent: then defaults apply)."""
     path = config_module.resolve_path(args.config)
     cfg = config_module.load(path)
     if problems := rule_problems(cfg):
         raise ConfigError(problems)
+    return path, cfg
+
+
+def _no_sources(path: Path) -> str:
+    """Why nothing will be polled, and what to do: a newcomer's first question."""
+    if not path.exists():
+        return (
+            f"no config file {path} here, so no sources: copy config.example.toml to "
+            "config.toml and edit it, or pass --config PATH"
+        )
+    return f"no enabled [[sources]] in {path}: add some (see config.example.toml)"
+
+
+def _load(args: argparse.Namespace) -> Config:
+    _path, cfg = _read(args)
     level = "DEBUG" if args.verbose else cfg.logging.level
     logs.setup(level, cfg.token)
     return cfg
@@ -66,19 +85,24 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    if not any(s.enabled for s in cfg.sources):
+        logging.getLogger("bot.cli").warning(
+            "%s; the bot answers chats but has no news to send",
+            _no_sources(config_module.resolve_path(args.config)),
+        )
     return app.run(cfg)
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
-    path = config_module.resolve_path(args.config)
-    cfg = config_module.load(path)
-    if problems := rule_problems(cfg):
-        raise ConfigError(problems)
+    path, cfg = _read(args)
     notes = []
     if not cfg.token:
         notes.append("telegram.token: empty; set it or NEWSBOT_TOKEN before `newsbot run`")
+    if not any(s.enabled for s in cfg.sources):
+        notes.append(f"sources: {_no_sources(path)}")
+    where = path if path.exists() else f"{path} absent, the defaults"
     print(
-        f"{path}: OK ({len(cfg.sources)} sources, {len(cfg.topics)} topics, "
+        f"{where}: OK ({len(cfg.sources)} sources, {len(cfg.topics)} topics, "
         f"database {cfg.database.url.split('://')[0]})"
     )
     for note in notes:
@@ -107,6 +131,10 @@ def cmd_poll(args: argparse.Namespace) -> int:
     from bot.ingest import Poller
 
     cfg = _load(args)
+    if not any(s.enabled for s in cfg.sources):
+        path = config_module.resolve_path(args.config)
+        print(f"newsbot: nothing to poll: {_no_sources(path)}", file=sys.stderr)
+        return 1
 
     async def go() -> int:
         async with _database(cfg) as db, aiohttp.ClientSession() as http:
@@ -120,7 +148,13 @@ def cmd_poll(args: argparse.Namespace) -> int:
                 for report in reports:
                     print(report.line(), flush=True)
                 if args.once:
-                    return 1 if reports and all(r.error for r in reports) else 0
+                    failed = sum(1 for r in reports if r.error)
+                    print(
+                        f"polled {len(reports)} sources: {len(reports) - failed} ok, "
+                        f"{failed} failed, {sum(r.new_items for r in reports)} new items",
+                        file=sys.stderr,
+                    )
+                    return 1 if reports and failed == len(reports) else 0
                 await asyncio.sleep(30)
 
     return asyncio.run(go())
@@ -183,6 +217,11 @@ def cmd_preview(args: argparse.Namespace) -> int:
             )
             if isinstance(result, str):
                 print(result or f"(nothing matches among {len(items)} items since {args.since})")
+                if not items:
+                    print(
+                        "newsbot: no stored items yet; run `newsbot poll --once` first",
+                        file=sys.stderr,
+                    )
                 return 0
             for number, part in enumerate(result.parts, 1):
                 print(f"--- part {number}/{len(result.parts)}: {len(part)} characters")
@@ -225,9 +264,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsbot",
         description="A Telegram bot that sends news digests filtered by language and topic.",
+        epilog="Start with `newsbot check-config`, then `newsbot poll --once`, then "
+        "`newsbot run`. `newsbot COMMAND --help` describes each command.",
         parents=[common],
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    parser.add_argument("--version", action="version", version=f"newsbot {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run = sub.add_parser(
         "run",
@@ -237,7 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
         "webhook if telegram.webhook_url is set), polls sources and sends digests. "
         "Brings the database schema up to date first.",
     )
-    run.set_defaults(func=cmd_run)
+    run.set_defaults(func=cmd_run, parser=run)
 
     check = sub.add_parser(
         "check-config",
@@ -246,7 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Validate the config file; prints every problem with its key and "
         "exits 1 if there is any.",
     )
-    check.set_defaults(func=cmd_check_config)
+    check.set_defaults(func=cmd_check_config, parser=check)
 
     poll = sub.add_parser(
         "poll",
@@ -257,7 +299,7 @@ def build_parser() -> argparse.ArgumentParser:
         "polling sources as they fall due.",
     )
     poll.add_argument("--once", action="store_true", help="one cycle over every source, then exit")
-    poll.set_defaults(func=cmd_poll)
+    poll.set_defaults(func=cmd_poll, parser=poll)
 
     preview = sub.add_parser(
         "preview",
@@ -273,7 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--html", action="store_true", help="print the raw HTML message parts")
     preview.add_argument("--ui", choices=["en", "uk"], help="language of the digest's own texts")
     preview.add_argument("--timezone", metavar="Europe/Kyiv", help="time zone for the times shown")
-    preview.set_defaults(func=cmd_preview)
+    preview.set_defaults(func=cmd_preview, parser=preview)
 
     reclassify = sub.add_parser(
         "reclassify",
@@ -282,25 +324,54 @@ def build_parser() -> argparse.ArgumentParser:
         description="Re-apply the config's current topics and language rules to every "
         "stored item (after editing [[topics]]).",
     )
-    reclassify.set_defaults(func=cmd_reclassify)
+    reclassify.set_defaults(func=cmd_reclassify, parser=reclassify)
 
     db = sub.add_parser(
         "db", parents=[common], help="database maintenance", description="Database maintenance."
     )
-    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION")
     db_upgrade = db_sub.add_parser(
         "upgrade",
         parents=[common],
         help="bring the database schema up to date",
         description="Apply every pending schema migration (also done by `newsbot run`).",
     )
-    db_upgrade.set_defaults(func=cmd_db_upgrade)
+    db_upgrade.set_defaults(func=cmd_db_upgrade, parser=db_upgrade)
+    db.set_defaults(parser=db)
+    parser.set_defaults(parser=parser)
     return parser
 
 
+def _version() -> str:
+    try:
+        return version("newsbot")
+    except PackageNotFoundError:  # run from a checkout without `pip install`
+        return "unknown"
+
+
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """argparse, but a stray flag or a missing command is reported by the command it is for.
+
+    Plain argparse blames `newsbot` for `newsbot run --bogus` and shows the top usage.
+    """
+    args, extra = parser.parse_known_args(argv)
+    where: argparse.ArgumentParser = args.parser
+    if extra:
+        where.error(f"unrecognized arguments: {' '.join(extra)}")
+    if not hasattr(args, "func"):
+        choices = [
+            name
+            for action in where._actions
+            if isinstance(action, argparse._SubParsersAction)
+            for name in action.choices
+        ]
+        where.print_help(sys.stderr)
+        where.exit(2, f"\n{where.prog}: error: choose a command: {', '.join(choices)}\n")
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parse(build_parser(), argv)
     args.config = getattr(args, "config", None)
     args.verbose = getattr(args, "verbose", False)
     try:

@@ -7,14 +7,16 @@ is miserable. Unknown keys are errors: a typo must never be silently ignored.
 
 from __future__ import annotations
 
+import difflib
+import json
 import os
 import re
 import tomllib
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import (
     BaseModel,
@@ -44,7 +46,8 @@ _SIZE_UNITS = {
     "gib": 1024**3,
 }
 _ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
-_HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _LANG = re.compile(r"^[a-z]{2,3}$")
 
 
@@ -84,14 +87,32 @@ def parse_size(value: object) -> int:
     return size
 
 
+def _zone_like(value: str) -> str | None:
+    """The IANA name an operator probably meant: "Kyiv" -> "Europe/Kyiv"."""
+    zones = sorted(z for z in available_timezones() if "/" in z)
+    wanted = value.strip().replace(" ", "_").casefold()
+    by_city = {z.rsplit("/", 1)[-1].casefold(): z for z in zones}
+    by_name = {z.casefold(): z for z in zones}
+    if wanted in by_city:
+        return by_city[wanted]
+    close = difflib.get_close_matches(wanted, [*by_name, *by_city], n=1, cutoff=0.8)
+    return (by_name.get(close[0]) or by_city.get(close[0])) if close else None
+
+
 def _check_timezone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
+        hint = f"did you mean {guess!r}? " if (guess := _zone_like(value)) else ""
         raise ValueError(
-            f'unknown time zone {value!r}; use an IANA name like "Europe/Kyiv" or "UTC"'
+            f'unknown time zone {value!r}; {hint}use an IANA name like "Europe/Kyiv" or "UTC"'
         ) from None
     return value
+
+
+def _one_or_many(value: object) -> object:
+    """`times = "08:00"` means `times = ["08:00"]`: a lone string is a list of one."""
+    return [value] if isinstance(value, str) else value
 
 
 def _check_times(values: list[str]) -> list[str]:
@@ -100,7 +121,7 @@ def _check_times(values: list[str]) -> list[str]:
         raise ValueError(f'expected 24-hour times "HH:MM" like "08:00", got {bad}')
     if len(values) > 6:
         raise ValueError("at most 6 digest times")
-    return sorted(set(values))
+    return sorted({v.zfill(5) for v in values})  # "8:00" -> "08:00"
 
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
@@ -127,6 +148,40 @@ class TelegramConfig(_Section):
             raise ValueError(f"not an http(s) URL: {value!r}")
         return value
 
+    @field_validator("api_base_url")
+    @classmethod
+    def _bot_path(cls, value: str) -> str:
+        # The token is appended to this URL as is: without /bot it lands in the host name.
+        if not value.endswith("/bot") and "{token}" not in value:
+            raise ValueError(
+                f'expected a URL ending in /bot, like "https://api.telegram.org/bot", got {value!r}'
+            )
+        return value
+
+    @field_validator("token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr) -> SecretStr:
+        # Never quotes the value: it is a secret even when it is wrong.
+        token = value.get_secret_value().strip()
+        if token and not _TOKEN.match(token):
+            hint = (
+                "drop the 'bot' in front of it"
+                if _TOKEN.match(token.removeprefix("bot"))
+                else "copy it again from @BotFather"
+            )
+            raise ValueError(
+                "does not look like a bot token (digits, a colon, then letters, digits, "
+                f"_ or -, like 123456789:AAE...); {hint}"
+            )
+        return SecretStr(token)
+
+
+_DRIVERS = {
+    "sqlite://": "sqlite+aiosqlite://",
+    "postgres://": "postgresql+asyncpg://",
+    "postgresql://": "postgresql+asyncpg://",
+}
+
 
 class DatabaseConfig(_Section):
     url: str = "sqlite+aiosqlite:///newsbot.db"
@@ -134,6 +189,10 @@ class DatabaseConfig(_Section):
     @field_validator("url")
     @classmethod
     def _supported(cls, value: str) -> str:
+        # The usual spellings (Heroku's postgres://, SQLAlchemy's sqlite://) name our drivers.
+        for plain, driver in _DRIVERS.items():
+            if value.startswith(plain):
+                value = driver + value.removeprefix(plain)
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError(
                 'expected "sqlite+aiosqlite:///PATH" or "postgresql+asyncpg://USER@HOST/DB", '
@@ -156,8 +215,10 @@ class PollingConfig(_Section):
 
 class DigestConfig(_Section):
     timezone: str = "Europe/Kyiv"
-    times: list[str] = Field(default_factory=lambda: ["08:00", "20:00"])
-    languages: list[str] = Field(default_factory=list)
+    times: Annotated[list[str], BeforeValidator(_one_or_many)] = Field(
+        default_factory=lambda: ["08:00", "20:00"]
+    )
+    languages: Annotated[list[str], BeforeValidator(_one_or_many)] = Field(default_factory=list)
     max_items: int = Field(default=30, ge=1, le=500)
     same_story_window: Duration = timedelta(hours=12)
     max_pending: Duration = timedelta(hours=24)
@@ -324,32 +385,91 @@ def _key_path(loc: tuple[int | str, ...]) -> str:
     return path or "(top level)"
 
 
-def _describe(error: Any) -> str:
+_TYPE_WORDS = {
+    "string_type": "text in quotes",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list in [ ]",
+    "dict_type": 'a table, like { en = "...", uk = "..." }',
+    "model_type": "a table (a [section] or { key = value })",
+    "model_attributes_type": "a table (a [section] or { key = value })",
+}
+
+
+def _show(value: object) -> str:
+    """A value as the operator wrote it in TOML, cut short."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _fields_at(loc: tuple[int | str, ...]) -> list[str]:
+    """The keys allowed where `loc` points (for "did you mean")."""
+    model: type[BaseModel] = Config
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return []
+        nested = _model_in(field.annotation)
+        if nested is None:
+            return []
+        model = nested
+    return list(model.model_fields)
+
+
+def _model_in(annotation: object) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        if found := _model_in(arg):
+            return found
+    return None
+
+
+def _describe(error: Any, secret: bool) -> str:
     kind = error["type"]
     msg: str = error["msg"]
+    loc = tuple(error["loc"])
     if kind == "extra_forbidden":
-        return "unknown key; check the spelling against config.example.toml"
+        typed, known = str(loc[-1]), _fields_at(loc[:-1])
+        swapped = [k for k in known if sorted(k) == sorted(typed)]  # "itme" is "item"
+        close = swapped or difflib.get_close_matches(typed, known, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        return f"unknown key; {hint}check the spelling against config.example.toml"
     if kind == "missing":
         return "required key is missing"
     if msg.startswith("Value error, "):
         return msg.removeprefix("Value error, ")
-    return msg[0].lower() + msg[1:] if msg else kind
+    got = "" if secret or "input" not in error else f", got {_show(error['input'])}"
+    if kind in _TYPE_WORDS:
+        return f"expected {_TYPE_WORDS[kind]}{got}"
+    return (msg[0].lower() + msg[1:] if msg else kind) + got
 
 
 def validate(data: dict[str, Any], env: dict[str, str] | None = None) -> Config:
     """Build a Config from parsed TOML, applying environment overrides; raises ConfigError."""
     env = dict(os.environ) if env is None else env
     data = {k: (dict(v) if isinstance(v, dict) else v) for k, v in data.items()}
-    if env.get(ENV_TOKEN):
-        data.setdefault("telegram", {})["token"] = env[ENV_TOKEN]
-    if env.get(ENV_DATABASE_URL):
-        data.setdefault("database", {})["url"] = env[ENV_DATABASE_URL]
+    from_env: dict[str, str] = {}
+    overrides = ((ENV_TOKEN, "telegram", "token"), (ENV_DATABASE_URL, "database", "url"))
+    for var, section, key in overrides:
+        if (value := env.get(var, "").strip()) and isinstance(data.get(section, {}), dict):
+            data.setdefault(section, {})[key] = value
+            from_env[f"{section}.{key}"] = var
     try:
         return Config.model_validate(data)
     except ValidationError as exc:
         problems: list[str] = []
         for err in exc.errors():
-            problems.append(f"{_key_path(tuple(err['loc']))}: {_describe(err)}")
+            key = _key_path(tuple(err["loc"]))
+            label = f"{key} (from {from_env[key]})" if key in from_env else key
+            problems.append(f"{label}: {_describe(err, secret=key == 'telegram.token')}")
         raise ConfigError(problems) from None
 
 
@@ -369,7 +489,26 @@ def load(path: Path, env: dict[str, str] | None = None) -> Config:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError([f"{path}: not valid TOML: {exc}"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError([f"{path}: cannot read: {exc}"]) from None
+        raise ConfigError([_toml_problem(path, str(exc))]) from None
+    except UnicodeDecodeError:
+        raise ConfigError([f"{path}: cannot read: not UTF-8 text; save it as UTF-8"]) from None
+    except OSError as exc:
+        raise ConfigError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
     return validate(data, env)
+
+
+def _toml_problem(path: Path, message: str) -> str:
+    """`config.toml, line 3, column 12: not valid TOML: ...`, with a hint for the usual slip."""
+    where = str(path)
+    if m := re.search(r"\s*\(at line (\d+), column (\d+)\)$", message):
+        where += f", line {m.group(1)}, column {m.group(2)}"
+        message = message[: m.start()]
+    elif m := re.search(r"\s*\(at end of document\)$", message):
+        where += ", at the end"
+        message = message[: m.start()]
+    hint = ""
+    if message.startswith(("Invalid value", "Expected newline or end of document")):
+        hint = '; does a text value miss its quotes? (interval = "10m")'
+    elif message.startswith("Cannot overwrite a value") or message.endswith("twice"):
+        hint = "; a key or [section] appears twice"
+    return f"{where}: not valid TOML: {message[:1].lower()}{message[1:]}{hint}"

@@ -32,7 +32,8 @@ def test_three_mistakes_give_three_messages() -> None:
     with pytest.raises(ConfigError) as err:
         validate(data, env={})
     assert err.value.problems == [
-        "telegram.tokn: unknown key; check the spelling against config.example.toml",
+        "telegram.tokn: unknown key; did you mean 'token'? "
+        "check the spelling against config.example.toml",
         'polling.interval: expected a duration like "90s", "10m", "2h" or "1d", got \'5 minutes\'',
         "sources[0].url: not an http(s) URL: 'ftp://example.com/feed'",
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -48,10 +49,20 @@ def _check_sqlite_directory(url: str, database: str | None) -> None:
     loop's shutdown, printed a thread traceback after our one-line error."""
     if not database or database == ":memory:" or database.startswith("file:"):
         return
-    directory = Path(database).expanduser().resolve().parent
+    file = Path(database).expanduser().resolve()
+    directory = file.parent
     if not directory.is_dir():
         raise DatabaseUnavailable(
             url, FileNotFoundError(f"the directory {directory} does not exist, create it")
+        )
+    # SQLite writes the file and, beside it, its -wal and -shm files.
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise DatabaseUnavailable(
+            url, PermissionError(f"the directory {directory} is not writable by this user")
+        )
+    if file.exists() and not os.access(file, os.R_OK | os.W_OK):
+        raise DatabaseUnavailable(
+            url, PermissionError(f"the file {file} is not readable and writable by this user")
         )
 
 
@@ -59,11 +70,20 @@ class DatabaseUnavailable(Exception):
     """The database cannot be opened; the message names it (password hidden) and why."""
 
     def __init__(self, url: str, cause: BaseException) -> None:
-        where = make_url(url).render_as_string(hide_password=True)
-        reason = str(getattr(cause, "orig", None) or cause).splitlines()[0]
+        parsed = make_url(url)
+        where = parsed.render_as_string(hide_password=True)
+        reason = (str(getattr(cause, "orig", None) or cause).splitlines() or [""])[0]
+        reason = reason or type(cause).__name__
+        if parsed.password:  # a driver may quote its connection string
+            reason = reason.replace(parsed.password, "***")
+        check = (
+            "that the server is running and the user, password and database exist"
+            if parsed.get_backend_name() != "sqlite"
+            else "that the file is a newsbot database this user can write"
+        )
         super().__init__(
             f"cannot use the database {where}: {reason}. "
-            "Check database.url or NEWSBOT_DATABASE_URL, and that the server is running."
+            f"Check database.url or NEWSBOT_DATABASE_URL, and {check}."
         )
 
 

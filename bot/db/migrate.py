@@ -7,7 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db.engine import DatabaseUnavailable
@@ -28,11 +28,13 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     def run(connection: Connection) -> None:
         command.upgrade(_alembic_config(connection), revision)
 
+    # Any driver error here (refused, wrong password, no such database or role, not a
+    # database file, read-only, locked) is the operator's to fix, not a traceback.
     try:
         async with engine.begin() as conn:
             await conn.run_sync(run)
-    except (OSError, OperationalError, InterfaceError) as exc:
-        raise DatabaseUnavailable(str(engine.url), exc) from exc
+    except (OSError, DBAPIError) as exc:
+        raise DatabaseUnavailable(engine.url.render_as_string(hide_password=False), exc) from exc
 
 
 async def current(engine: AsyncEngine) -> str | None:
