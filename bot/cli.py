@@ -5,18 +5,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import difflib
 import logging
+import re
 import sys
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
-from bot import config as config_module
-from bot import logs
-from bot.config import Config, ConfigError
-from bot.db.engine import Database, DatabaseUnavailable, make_engine
-from bot.db.migrate import upgrade
+if TYPE_CHECKING:
+    from bot.config import Config
+    from bot.db.engine import Database
+
+# The heavy imports (pydantic, SQLAlchemy, Alembic, PTB) wait until a command runs, so
+# `--help` and usage errors answer at once.
 
 
 def rule_problems(cfg: Config) -> list[str]:
@@ -39,10 +43,14 @@ def rule_problems(cfg: Config) -> list[str]:
 
 def _read(args: argparse.Namespace) -> tuple[Path, Config]:
     """The config and the file it came from (which may be absent: then defaults apply)."""
+    from bot import config as config_module
+    from bot.config import ConfigError
+
     path = config_module.resolve_path(args.config)
     cfg = config_module.load(path)
     if problems := rule_problems(cfg):
         raise ConfigError(problems)
+    args.config_path = path
     return path, cfg
 
 
@@ -57,6 +65,8 @@ def _no_sources(path: Path) -> str:
 
 
 def _load(args: argparse.Namespace) -> Config:
+    from bot import logs
+
     _path, cfg = _read(args)
     level = "DEBUG" if args.verbose else cfg.logging.level
     logs.setup(level, cfg.token)
@@ -66,6 +76,9 @@ def _load(args: argparse.Namespace) -> Config:
 @contextlib.asynccontextmanager
 async def _database(cfg: Config) -> AsyncIterator[Database]:
     """The configured database, migrated, disposed afterwards."""
+    from bot.db.engine import Database, make_engine
+    from bot.db.migrate import upgrade
+
     db = Database(make_engine(cfg.database.url))
     try:
         await upgrade(db.engine)
@@ -88,7 +101,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not any(s.enabled for s in cfg.sources):
         logging.getLogger("bot.cli").warning(
             "%s; the bot answers chats but has no news to send",
-            _no_sources(config_module.resolve_path(args.config)),
+            _no_sources(args.config_path),
         )
     return app.run(cfg)
 
@@ -131,9 +144,10 @@ def cmd_poll(args: argparse.Namespace) -> int:
     from bot.ingest import Poller
 
     cfg = _load(args)
+    if args.once and not args.verbose:  # each failure is on its source's line already
+        logging.getLogger("bot.ingest").setLevel(logging.ERROR)
     if not any(s.enabled for s in cfg.sources):
-        path = config_module.resolve_path(args.config)
-        print(f"newsbot: nothing to poll: {_no_sources(path)}", file=sys.stderr)
+        print(f"newsbot: nothing to poll: {_no_sources(args.config_path)}", file=sys.stderr)
         return 1
 
     async def go() -> int:
@@ -167,6 +181,7 @@ def _csv(value: str | None) -> list[str]:
 def cmd_preview(args: argparse.Namespace) -> int:
     from datetime import datetime
 
+    from bot import config as config_module
     from bot.config import parse_duration
     from bot.context import Runtime
     from bot.db import items as items_repo
@@ -188,7 +203,19 @@ def cmd_preview(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"newsbot: --since: {exc}", file=sys.stderr)
         return 1
-    languages = _csv(args.languages)
+    languages = [code.lower() for code in _csv(args.languages)]
+    if bad := [code for code in languages if not config_module.is_language_code(code)]:
+        print(
+            f"newsbot: --languages: expected codes like uk,en, got {', '.join(bad)}",
+            file=sys.stderr,
+        )
+        return 1
+    if args.timezone:
+        try:
+            config_module.check_timezone(args.timezone)
+        except ValueError as exc:
+            print(f"newsbot: --timezone: {exc}", file=sys.stderr)
+            return 1
     ui = args.ui or (languages[0] if languages and languages[0] in ("en", "uk") else "en")
     chat = ChatSettings(
         chat_id=0,
@@ -249,9 +276,20 @@ def cmd_reclassify(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with a "did you mean" for a mistyped command (`newsbot chek-config`)."""
+
+    def error(self, message: str) -> NoReturn:
+        if m := re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message):
+            choices = re.findall(r"'([^']*)'", m.group(2))
+            if close := difflib.get_close_matches(m.group(1), choices, n=1, cutoff=0.6):
+                message += f"; did you mean {close[0]!r}?"
+        super().error(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
     # --config and -v work before or after the subcommand: `newsbot run --config x.toml`.
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--config",
         metavar="PATH",
@@ -261,7 +299,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log at DEBUG"
     )
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="newsbot",
         description="A Telegram bot that sends news digests filtered by language and topic.",
         epilog="Start with `newsbot check-config`, then `newsbot poll --once`, then "
@@ -372,6 +410,9 @@ def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argpa
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(build_parser(), argv)
+    from bot.config import ConfigError
+    from bot.db.engine import DatabaseUnavailable
+
     args.config = getattr(args, "config", None)
     args.verbose = getattr(args, "verbose", False)
     try:

@@ -99,7 +99,8 @@ def _zone_like(value: str) -> str | None:
     return (by_name.get(close[0]) or by_city.get(close[0])) if close else None
 
 
-def _check_timezone(value: str) -> str:
+def check_timezone(value: str) -> str:
+    """`value` if it names a time zone, else ValueError with a suggestion."""
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
@@ -113,6 +114,10 @@ def _check_timezone(value: str) -> str:
 def _one_or_many(value: object) -> object:
     """`times = "08:00"` means `times = ["08:00"]`: a lone string is a list of one."""
     return [value] if isinstance(value, str) else value
+
+
+def is_language_code(value: str) -> bool:
+    return bool(_LANG.match(value))
 
 
 def _check_times(values: list[str]) -> list[str]:
@@ -223,7 +228,7 @@ class DigestConfig(_Section):
     same_story_window: Duration = timedelta(hours=12)
     max_pending: Duration = timedelta(hours=24)
 
-    _tz = field_validator("timezone")(_check_timezone)
+    _tz = field_validator("timezone")(check_timezone)
     _times = field_validator("times")(_check_times)
 
     @field_validator("languages")

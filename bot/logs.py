@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 import re
 
-from telegram.error import NetworkError
-
 _TOKEN_IN_URL = re.compile(r"bot\d+:[A-Za-z0-9_-]+")
 _TOKEN = re.compile(r"\b\d{3,}:[A-Za-z0-9_-]{20,}\b")  # a bare token anywhere
 
@@ -49,6 +47,8 @@ class QuietNetworkErrors(logging.Filter):
         self.verbose = verbose
 
     def filter(self, record: logging.LogRecord) -> bool:
+        from telegram.error import NetworkError  # here: `newsbot --help` need not load PTB
+
         exc = record.exc_info[1] if record.exc_info else None
         if isinstance(exc, NetworkError) and record.name.startswith("telegram"):
             record.msg = f"{record.getMessage()} {type(exc).__name__}: {exc} (retrying)"
