@@ -255,10 +255,10 @@ class Poller:
         )
 
     async def _known(self, source_id: str, *, first: bool) -> AbstractSet[str]:
-        """Keys not to classify again: the last read's, else the newest stored ones.
+        """Keys already stored: the last read's, else (after a restart) the newest stored.
 
         Storing is idempotent anyway (ON CONFLICT DO NOTHING); this only saves the CPU of
-        classifying what is already stored, which is most of a changed feed.
+        normalising and classifying what is already stored, which is most of a changed feed.
         """
         if first:
             return frozenset()
