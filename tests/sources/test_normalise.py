@@ -149,6 +149,7 @@ def test_markup_escaped_twice_is_dropped_but_text_that_looks_like_a_tag_stays() 
     assert html_to_text("Ціни &lt;b&gt;зросли&lt;/b&gt; на 5%") == "Ціни зросли на 5%"
     assert html_to_text("Why x&lt;y &amp;&amp; y&gt;z matters") == "Why x<y && y>z matters"
     assert html_to_text("I &lt;3 Kyiv") == "I <3 Kyiv"
+    assert html_to_text("Why &lt;script&gt; tags matter") == "Why <script> tags matter"
 
 
 def test_a_whole_article_in_the_summary_gives_the_same_summary_as_reading_it_all() -> None:
