@@ -39,6 +39,7 @@ class StartupError(Exception):
 
 
 DEFAULT_API = "https://api.telegram.org/bot"
+JOB_STOP_GRACE = 5.0  # seconds a running cycle may take to finish after SIGTERM
 HELLO_RETRY_MAX = 60.0  # seconds between attempts to reach Telegram at start, at most
 
 
@@ -193,12 +194,31 @@ async def serve(
             finally:
                 if updater.running:
                     await updater.stop()
+                await _stop_jobs(app)
                 await delivery.stop()  # sends in flight finish and are recorded first
                 await app.stop()
                 await app.shutdown()
                 await asyncio.to_thread(stop_processes)  # the poll cycle's worker processes
     finally:
         await db.dispose()
+
+
+async def _stop_jobs(app: AnyApp, grace: float = JOB_STOP_GRACE) -> None:
+    """Let a running poll or digest cycle finish for `grace` seconds, then cancel it.
+
+    PTB's `Application.stop()` waits for running jobs without limit, so one hanging
+    fetch (up to polling.timeout per redirect) held SIGTERM for as long. Cancelling is
+    safe: each write is one transaction, and an unfinished source is polled next start.
+    """
+    queue = app.job_queue
+    if queue is None or not queue.scheduler.running:
+        return
+    waiting = asyncio.ensure_future(queue.stop(wait=True))
+    done, _ = await asyncio.wait({waiting}, timeout=grace)
+    if not done:
+        log.warning("a poll or digest cycle is still running after %.0fs; cancelling it", grace)
+        queue.scheduler.shutdown(wait=False)  # the asyncio executor cancels running jobs
+    await waiting
 
 
 def run(config: Config) -> int:

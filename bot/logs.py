@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 
@@ -60,6 +61,16 @@ class QuietNetworkErrors(logging.Filter):
         return True
 
 
+class DropCancelledJobs(logging.Filter):
+    """A cycle cancelled at shutdown (after `bot.app` says so) is not an ERROR with a traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not (
+            isinstance(exc, asyncio.CancelledError) and record.name.startswith("apscheduler")
+        )
+
+
 class RedactingFormatter(logging.Formatter):
     """Redacts the whole formatted record, tracebacks included (exception texts may quote URLs)."""
 
@@ -77,6 +88,7 @@ def setup(level: str, token: str) -> None:
     handler.setFormatter(RedactingFormatter(token))
     handler.addFilter(RedactToken(token))
     handler.addFilter(QuietNetworkErrors(verbose=level == "DEBUG"))
+    handler.addFilter(DropCancelledJobs())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
