@@ -38,6 +38,7 @@ from bot.sources.fetch import fetch
 
 log = logging.getLogger(__name__)
 
+_FIRST_CHECKS_PER_SECOND = 20  # how fast new sources get their first check, on average
 _RECENT_KEYS = 2000
 """Stored keys a restarted poller skips classifying for a source: more than any feed lists."""
 
@@ -121,7 +122,8 @@ class Poller:
         self._seen: dict[str, AbstractSet[str]] = {}  # each source's keys in its last read
 
     async def sync(self) -> None:
-        """Register configured sources; new ones get a first check spread over a minute.
+        """Register configured sources; new ones are checked at once, spread out only as
+        much as their number needs (a thousand over most of a minute, one at once).
 
         Without worker processes the language model (~1 s, ~90 MB) is loaded now, off the
         loop, rather than in the first cycle; with them, only the workers hold it.
@@ -129,8 +131,11 @@ class Poller:
         if not self._pooled:
             await run_cpu(False, load_model)
         now = self.clock()
+        shortest = min((s.interval.total_seconds() for s in self.sources), default=60.0)
+        window = min(60.0, shortest, len(self.sources) / _FIRST_CHECKS_PER_SECOND)
         spread = {
-            s.id: now + timedelta(seconds=random.uniform(0, min(60.0, s.interval.total_seconds())))
+            s.id: now
+            + timedelta(seconds=random.uniform(0, min(window, s.interval.total_seconds())))
             for s in self.sources
         }
         await self._batcher.run(

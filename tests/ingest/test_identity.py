@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.db import items as items_repo
+from bot.db import sources as sources_repo
 from bot.db.engine import Database
 from bot.ingest import prune
 from tests.fakes.feed_server import DATA_DIR, FeedServer
@@ -168,7 +169,7 @@ async def test_only_due_sources_are_polled_and_ttl_is_a_lower_bound(
         ]
     )
     await poller.sync()
-    clock.advance(timedelta(minutes=1))  # the first check is spread over a minute
+    clock.advance(timedelta(minutes=1))  # the first checks are spread (over 0.1 s for two)
     assert {r.source_id for r in await poller.cycle()} == {"ttl", "atom"}
 
     assert (await state_of(database, "ttl")).next_check_at >= clock.now + timedelta(minutes=30)
@@ -235,3 +236,19 @@ async def test_a_restarted_poller_skips_what_is_stored_and_stores_only_the_new(
 
     assert (report.new_items, report.seen_items) == (1, 2)
     assert [row.title for row in await items_of(database, "rub")] == ["Story A", "Story B"]
+
+
+async def test_new_sources_are_checked_at_once_when_few_and_spread_when_many(
+    feed_server: FeedServer, make_poller: MakePoller, database: Database, clock: Clock
+) -> None:
+    few = make_poller([source(feed_server, "one", "/one.xml")])
+    await few.sync()
+    assert (await state_of(database, "one")).next_check_at <= clock.now + timedelta(seconds=1)
+
+    many = [source(feed_server, f"s{n}", f"/s{n}.xml") for n in range(49)]  # one thread
+    await make_poller(many).sync()
+    async with database.transaction() as session:
+        states = await sources_repo.states(session)
+    firsts = [states[f"s{n}"].next_check_at for n in range(49)]
+    assert all(clock.now <= at <= clock.now + timedelta(seconds=2.5) for at in firsts)
+    assert max(firsts) - min(firsts) > timedelta(seconds=1)  # they do not all fire at once
