@@ -333,8 +333,9 @@ async def test_a_digest_of_hostile_headlines_is_valid_and_split(
         await subscribe(fake, UK, "/schedule instant", latest="Old story")
         since = fake.seq
         route.body = rss(("old", "Old story"), *HOSTILE, *many)
-        await fake.wait_for_message(EN, "Story 000", timeout=15)
-        await fake.wait_for_message(UK, "Story 000", timeout=15)
+        for chat in (EN, UK):  # the first and the last story: every part has arrived
+            await fake.wait_for_message(chat, "Story 000", timeout=15)
+            await fake.wait_for_message(chat, "Story 079", timeout=15)
 
     for chat, other in ((EN, "🗂 Other"), (UK, "🗂 Інше")):
         parts = digest_parts(fake, chat, since)
