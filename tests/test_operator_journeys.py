@@ -19,10 +19,11 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from tests.fakes.cli import ROOT, newsbot_async
+from tests.fakes.cli import newsbot as run_newsbot
 from tests.fakes.conftest_feed import feed_server
 from tests.fakes.feed_server import FeedServer
 
-ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "config.example.toml"
 TOKEN = "123456789:AAE-operator-journey-secret_xyz"
 __all__ = ["feed_server"]
@@ -31,15 +32,7 @@ __all__ = ["feed_server"]
 def newsbot(
     *args: str, cwd: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    base = {"PATH": "/usr/bin:/bin", "HOME": str(cwd), "PYTHONPATH": str(ROOT)}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        env={**base, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_newsbot(*args, cwd=cwd, env=env)
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
@@ -399,21 +392,9 @@ def test_postgresql_that_will_not_have_us(tmp_path: Path, url: str, reason: str)
 
 async def anewsbot(*args: str, cwd: Path) -> tuple[int, str, str]:
     """The CLI without blocking the loop that serves the feeds it fetches."""
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        cwd=cwd,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(cwd), "PYTHONPATH": str(ROOT)},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    async with asyncio.timeout(60):
-        out, err = await proc.communicate()
-    assert proc.returncode is not None
-    assert "Traceback" not in err.decode()
-    return proc.returncode, out.decode(), err.decode()
+    code, out, err = await newsbot_async(*args, cwd=cwd)
+    assert "Traceback" not in err
+    return code, out, err
 
 
 def poll_config(tmp_path: Path, sources: dict[str, str]) -> Path:

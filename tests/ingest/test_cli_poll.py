@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import sys
 from pathlib import Path
 
 from sqlalchemy import select
 
 from bot.db.engine import Database, make_engine
 from bot.db.models import ItemRow
+from tests.fakes.cli import newsbot_async as newsbot
 from tests.fakes.feed_server import FeedServer
-
-ROOT = Path(__file__).resolve().parents[2]
 
 TOPICS = """
 [[topics]]
@@ -33,24 +30,6 @@ def config(db_url: str, sources: dict[str, str], culture_keywords: str = "") -> 
     for sid, url in sources.items():
         lines.append(f'[[sources]]\nid = "{sid}"\nname = "{sid}"\nurl = "{url}"\nlanguage = "uk"\n')
     return "\n".join(lines)
-
-
-async def newsbot(*args: str, cwd: Path) -> tuple[int, str, str]:
-    """Run the CLI without blocking the loop that serves the feeds it fetches."""
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        cwd=cwd,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(cwd), "PYTHONPATH": str(ROOT)},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    async with asyncio.timeout(60):
-        out, err = await proc.communicate()
-    assert proc.returncode is not None
-    return proc.returncode, out.decode(), err.decode()
 
 
 async def topics_by_title(db_url: str) -> dict[str, list[str]]:
