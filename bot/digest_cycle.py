@@ -16,7 +16,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import DigestConfig
@@ -80,7 +79,9 @@ class DigestBuilder:
         after_id = 0
         while True:
             async with self.db.transaction() as session:
-                rows = await self._due_batch(session, now, bound, after_id)
+                rows = await chats_repo.due_chats(
+                    session, now=now, bound=bound, after_id=after_id, limit=BATCH
+                )
                 if not rows:
                     break
                 after_id = rows[-1].id
@@ -89,27 +90,6 @@ class DigestBuilder:
             log.info("built %d digests", built)
             self.on_enqueued()
         return built
-
-    async def _due_batch(
-        self, session: AsyncSession, now: datetime, bound: int, after_id: int
-    ) -> list[ChatRow]:
-        due = or_(
-            and_(
-                ChatRow.schedule_mode == ScheduleMode.TIMES.value,
-                ChatRow.next_digest_at.is_not(None),
-                ChatRow.next_digest_at <= now,
-            ),
-            and_(ChatRow.schedule_mode == ScheduleMode.INSTANT.value, ChatRow.watermark < bound),
-        )
-        stmt = (
-            select(ChatRow)
-            .where(ChatRow.active.is_(True), ChatRow.id > after_id, due)
-            .order_by(ChatRow.id)
-            .limit(BATCH)
-        )
-        if session.get_bind().dialect.name == "postgresql":
-            stmt = stmt.with_for_update(skip_locked=True)
-        return list((await session.execute(stmt)).scalars())
 
     async def _build_batch(
         self, session: AsyncSession, rows: list[ChatRow], now: datetime, bound: int

@@ -347,34 +347,25 @@ async def reclassify(
 
     Returns (items seen, items changed). Runs in batches so memory stays flat.
     """
-    from sqlalchemy import select
-
-    from bot.db.models import ItemRow
-
     matcher = TopicMatcher(tuple(topics))
+    candidates = detection_candidates(languages)
     by_id = {s.id: s for s in sources}
-    seen = changed = 0
-    last_id = 0
+
+    def relabel(item: items_repo.Labelled) -> tuple[str, tuple[str, ...]]:
+        source = by_id.get(item.source_id)
+        language = detect_language(
+            f"{item.title}. {item.summary}",
+            candidates,
+            fixed=source.language if source else None,
+            hint=item.language,
+        )
+        fixed_topics = source.topics if source else ()
+        return language, matcher.match(item.title, item.summary, item.categories, fixed_topics)
+
+    seen = changed = last_id = 0
     while True:
         async with db.transaction() as session:
-            stmt = select(ItemRow).where(ItemRow.id > last_id).order_by(ItemRow.id).limit(1000)
-            rows = list((await session.execute(stmt)).scalars())
-            if not rows:
-                return seen, changed
-            for row in rows:
-                source = by_id.get(row.source_id)
-                fixed_topics = source.topics if source else ()
-                language = detect_language(
-                    f"{row.title}. {row.summary}",
-                    detection_candidates(languages),
-                    fixed=source.language if source else None,
-                    hint=row.language,
-                )
-                new_topics = list(
-                    matcher.match(row.title, row.summary, row.categories, fixed_topics)
-                )
-                if new_topics != row.topics or language != row.language:
-                    row.topics, row.language = new_topics, language
-                    changed += 1
-            seen += len(rows)
-            last_id = rows[-1].id
+            batch = await items_repo.relabel_batch(session, relabel, after_id=last_id, limit=1000)
+        if batch.seen == 0:
+            return seen, changed
+        seen, changed, last_id = seen + batch.seen, changed + batch.changed, batch.last_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.items import safe_max_item_id
@@ -186,3 +186,31 @@ async def news_after(session: AsyncSession, telegram_id: int, after_id: int) -> 
         ItemRow.stored_at >= row.subscribed_at,
     )
     return bool((await session.execute(select(found))).scalar())
+
+
+async def due_chats(
+    session: AsyncSession, *, now: datetime, bound: int, after_id: int, limit: int
+) -> list[ChatRow]:
+    """Active chats due a digest, in id order after `after_id`: scheduled ones whose time
+    has come, instant ones with items up to `bound` they have not considered.
+
+    On PostgreSQL the rows are locked and rows locked by another process skipped, so
+    several processes can share the digest cycle without building a digest twice.
+    """
+    due = or_(
+        and_(
+            ChatRow.schedule_mode == ScheduleMode.TIMES.value,
+            ChatRow.next_digest_at.is_not(None),
+            ChatRow.next_digest_at <= now,
+        ),
+        and_(ChatRow.schedule_mode == ScheduleMode.INSTANT.value, ChatRow.watermark < bound),
+    )
+    stmt = (
+        select(ChatRow)
+        .where(ChatRow.active.is_(True), ChatRow.id > after_id, due)
+        .order_by(ChatRow.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    return list((await session.execute(stmt)).scalars())

@@ -11,7 +11,8 @@ SQLite serialises writers, so ids there always commit in order.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, select, text
@@ -195,3 +196,42 @@ async def prune(session: AsyncSession, *, older_than: datetime) -> int:
         delete(ItemRow).where(ItemRow.stored_at < older_than, ItemRow.published_at < older_than)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    """What the language and topic rules read of a stored item."""
+
+    source_id: str
+    title: str
+    summary: str
+    categories: tuple[str, ...]
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class RelabelBatch:
+    seen: int
+    changed: int
+    last_id: int
+
+
+async def relabel_batch(
+    session: AsyncSession,
+    relabel: Callable[[Labelled], tuple[str, tuple[str, ...]]],
+    *,
+    after_id: int,
+    limit: int,
+) -> RelabelBatch:
+    """Give the next `limit` items after `after_id` the (language, topics) `relabel` says."""
+    stmt = select(ItemRow).where(ItemRow.id > after_id).order_by(ItemRow.id).limit(limit)
+    rows = list((await session.execute(stmt)).scalars())
+    changed = 0
+    for row in rows:
+        language, topics = relabel(
+            Labelled(row.source_id, row.title, row.summary, tuple(row.categories), row.language)
+        )
+        if list(topics) != row.topics or language != row.language:
+            row.topics, row.language = list(topics), language
+            changed += 1
+    return RelabelBatch(len(rows), changed, rows[-1].id if rows else after_id)
