@@ -41,6 +41,7 @@ class ManualDigest:
     digest: RenderedDigest
     since: datetime  # the chat's last digest, else its subscription
     timezone: str
+    filtered: bool = False  # empty, but news came that the chat's filters left out
 
 
 @dataclass
@@ -141,7 +142,7 @@ class DigestBuilder:
             since = row.last_digest_at or row.subscribed_at
             if digest.empty:
                 row.watermark = max(row.watermark, bound)
-                return ManualDigest(digest, since, settings.timezone)
+                return ManualDigest(digest, since, settings.timezone, filtered=bool(items))
             await digests_repo.enqueue(
                 session,
                 row,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.items import safe_max_item_id
-from bot.db.models import ChatRow, DigestRow, ItemRow
+from bot.db.models import ChatRow, DigestRow
 from bot.domain import ChatSettings, ScheduleMode
 
 
@@ -172,20 +172,6 @@ async def lock_row(session: AsyncSession, telegram_id: int) -> ChatRow | None:
         .execution_options(populate_existing=True)
     )
     return (await session.execute(stmt)).scalar_one_or_none()
-
-
-async def news_after(session: AsyncSession, telegram_id: int, after_id: int) -> bool:
-    """Whether any item a digest may carry was stored after item `after_id` and since the
-    chat subscribed: tells "nothing new" apart from "nothing new that matches your filters"."""
-    row = await get_row(session, telegram_id)
-    if row is None:
-        return False
-    found = exists().where(
-        ItemRow.id > after_id,
-        ItemRow.history.is_(False),
-        ItemRow.stored_at >= row.subscribed_at,
-    )
-    return bool((await session.execute(select(found))).scalar())
 
 
 async def due_chats(

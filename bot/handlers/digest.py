@@ -5,7 +5,6 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.db import chats
 from bot.domain import ChatSettings, ScheduleMode
 from bot.handlers.common import due_at, load_settings, local_when, reply, runtime
 from bot.i18n import t
@@ -36,18 +35,13 @@ async def digest_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if not settings.active:  # never subscribed, or /stop: no watermark to move, no schedule
         await reply(update, t(lang, "news.not_subscribed"))
         return
-    async with rt.db.transaction() as session:
-        row = await chats.get_row(session, settings.chat_id)
-    watermark = row.watermark if row is not None else 0
     result = await rt.digests.manual(settings.chat_id)
     if result is None:
         await reply(update, t(lang, "news.not_subscribed"))
     elif result.digest.empty:
-        async with rt.db.transaction() as session:
-            filtered = await chats.news_after(session, settings.chat_id, watermark)
         now = rt.clock()
         due = due_at(settings, now)
         next_at = None if due is None else local_when(due, settings.timezone, now)
         since = local_when(result.since, settings.timezone, now)
-        await reply(update, nothing_new(settings, since, next_at, filtered))
+        await reply(update, nothing_new(settings, since, next_at, result.filtered))
     # else: the outbox sender delivers it, as it does every digest
