@@ -40,7 +40,7 @@ from bot.domain import FetchResult, Item, ParsedFeed, Source, Topic
 from bot.sources.normalise import NormalEntry, identity, normalise
 from bot.sources.parse import parse
 
-__all__ = ["Read", "TopicRules", "classify", "read", "run_cpu", "start_processes", "stop_processes"]
+__all__ = ["Read", "TopicRules", "read", "run_cpu", "start_processes", "stop_processes"]
 
 log = logging.getLogger(__name__)
 
